@@ -1,0 +1,7 @@
+"""``python -m omics_mock``: the same commands as the ``omics-mock`` script."""
+
+from __future__ import annotations
+
+from .cli import main
+
+raise SystemExit(main())

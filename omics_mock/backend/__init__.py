@@ -1,0 +1,30 @@
+"""In-memory HealthOmics backends, one per (account, Region)."""
+
+from __future__ import annotations
+
+from .base import BackendRegistry, Family, OmicsBackend, operation
+from .environment import Environment, RequestRecord
+from .tags import Tags
+from .workflows import Workflows
+
+
+class HealthOmicsBackend(OmicsBackend):
+    """The workflow plane of HealthOmics, as far as omics-mock simulates it."""
+
+    family_classes = (Workflows, Tags)
+
+
+def default_backend_class() -> type[OmicsBackend]:
+    return HealthOmicsBackend
+
+
+__all__ = [
+    "BackendRegistry",
+    "Environment",
+    "Family",
+    "HealthOmicsBackend",
+    "OmicsBackend",
+    "RequestRecord",
+    "default_backend_class",
+    "operation",
+]

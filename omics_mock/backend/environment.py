@@ -1,0 +1,147 @@
+"""Everything one mock owns: clock, settings, backends, faults, request log.
+
+The protocol layer calls ``Environment.invoke`` for every request; it picks
+the backend from the caller's account and Region, applies injected faults and
+records the request.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from ..protocol.errors import ERRORS_BY_CODE, ServiceError
+from ..protocol.handler import RequestContext
+from ..protocol.model import OperationSpec
+from .artifacts import ArtifactStore
+from .base import BackendRegistry, OmicsBackend, not_found
+from .clock import VirtualClock
+from .ready2run import DEFAULT_ENTRIES
+from .settings import Settings
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One request the mock answered."""
+
+    time: _dt.datetime
+    operation: str
+    account_id: str
+    region: str
+    params: dict[str, Any]
+    error_code: str | None
+
+    @property
+    def succeeded(self) -> bool:
+        return self.error_code is None
+
+
+@dataclass
+class Fault:
+    """An error to answer instead of running an operation, ``remaining`` more times."""
+
+    operation: str
+    error_code: str
+    message: str
+    remaining: int
+
+
+class Environment:
+    """The state behind one active mock."""
+
+    def __init__(self, backend_class: type[OmicsBackend] | None = None) -> None:
+        if backend_class is None:
+            from . import default_backend_class
+
+            backend_class = default_backend_class()
+        self.backend_class = backend_class
+        self.clock = VirtualClock()
+        self.settings = Settings()
+        self.backends = BackendRegistry(self)
+        self.requests: list[RequestRecord] = []
+        self.faults: dict[str, list[Fault]] = {}
+        self.access_keys: dict[str, str] = {}
+        self.artifacts = ArtifactStore()
+        self.s3_objects: dict[tuple[str, str], tuple[bytes, str]] = {}
+        self.ready2run_entries: list[Any] = list(DEFAULT_ENTRIES)
+        self._lock = threading.Lock()
+
+    # -- accounts ----------------------------------------------------------------
+
+    def account_for(self, access_key: str | None) -> str:
+        """The account a request acts as.
+
+        A mapped access key (``mock.accounts.map``) gives its account; an access
+        key of exactly 12 digits *is* the account; anything else (or an unsigned
+        request) acts as the default account.
+        """
+        if access_key:
+            mapped = self.access_keys.get(access_key)
+            if mapped is not None:
+                return mapped
+            if len(access_key) == 12 and access_key.isdigit():
+                return access_key
+        return self.settings.default_account_id
+
+    def backend(self, account_id: str | None = None, region: str = "us-east-1") -> OmicsBackend:
+        return self.backends.get(account_id or self.settings.default_account_id, region)
+
+    def operation_names(self) -> frozenset[str]:
+        from ..protocol.model import service_spec
+
+        return frozenset(service_spec().operations)
+
+    def add_ready2run(self, entry: Any) -> None:
+        """Publish a READY2RUN entry in every backend, existing and future."""
+        self.ready2run_entries.append(entry)
+        for backend in self.backends.existing():
+            with backend.lock:
+                backend.workflows.catalogue.add(entry)  # type: ignore[attr-defined]
+                backend.ids.reserve(entry.id)
+
+    # -- cross-account resources ------------------------------------------------------
+
+    def shared_workflow(self, caller: OmicsBackend, owner_id: str, workflow_id: str) -> Any:
+        """A workflow of another account that is shared with the caller.
+
+        Shares are not simulated yet, so no workflow of another account is visible.
+        """
+        raise not_found("Workflow", workflow_id)
+
+    def active_shares_of(self, resource_arn: str) -> list[Any]:
+        """Shares of a resource that are not deleted (none until shares are simulated)."""
+        return []
+
+    # -- requests ----------------------------------------------------------------
+
+    def invoke(self, spec: OperationSpec, params: dict[str, Any], context: RequestContext) -> Any:
+        """Run one validated request and record it."""
+        account = self.account_for(context.access_key)
+        error_code: str | None = None
+        try:
+            if self.faults:
+                self._apply_fault(spec.name)
+            backend = self.backends.get(account, context.region)
+            return backend.call(spec.name, params)
+        except ServiceError as error:
+            error_code = error.code
+            raise
+        finally:
+            self.requests.append(
+                RequestRecord(self.clock.now(), spec.name, account, context.region, params, error_code)
+            )
+
+    def _apply_fault(self, operation: str) -> None:
+        with self._lock:
+            queue = self.faults.get(operation)
+            if not queue:
+                return
+            fault = queue[0]
+            fault.remaining -= 1
+            if fault.remaining <= 0:
+                queue.pop(0)
+                if not queue:
+                    del self.faults[operation]
+        raise ERRORS_BY_CODE.get(fault.error_code, ServiceError)(fault.message)

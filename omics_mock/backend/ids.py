@@ -1,0 +1,43 @@
+"""Identifiers as the service makes them: 7-digit numeric IDs and uuid4s."""
+
+from __future__ import annotations
+
+import random
+import secrets
+import uuid
+
+
+class IdAllocator:
+    """Hands out 7-digit numeric IDs, unique within one account and Region."""
+
+    LOW = 1_000_000
+    HIGH = 9_999_999
+
+    def __init__(self, seed: str) -> None:
+        self._random = random.Random(seed)
+        self._used: set[int] = set()
+
+    def numeric(self) -> str:
+        """A fresh 7-digit ID."""
+        if len(self._used) >= (self.HIGH - self.LOW) // 2:
+            raise RuntimeError("omics-mock ran out of 7-digit IDs in this account and Region")
+        while True:
+            candidate = self._random.randint(self.LOW, self.HIGH)
+            if candidate not in self._used:
+                self._used.add(candidate)
+                return str(candidate)
+
+    def reserve(self, value: str) -> None:
+        """Mark an ID as taken (pre-seeded resources)."""
+        if value.isdigit():
+            self._used.add(int(value))
+
+
+def new_uuid() -> str:
+    """A random RFC 4122 uuid4 string."""
+    return str(uuid.uuid4())
+
+
+def share_id() -> str:
+    """A share ID in the observed form: two 32-hex groups joined by ``-``."""
+    return f"{secrets.token_hex(16)}-{secrets.token_hex(16)}"

@@ -1,0 +1,194 @@
+"""Workflow and workflow-version models, and the outputs they render."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .definitions import DefinitionBundle
+from .store import Store
+
+ACTIVE = "ACTIVE"
+CREATING = "CREATING"
+UPDATING = "UPDATING"
+FAILED = "FAILED"
+
+
+def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@dataclass
+class Definition:
+    """The runnable part shared by a workflow (its default version) and versions."""
+
+    engine: str | None = None
+    main: str | None = None
+    digest: str | None = None
+    parameter_template: dict[str, dict[str, Any]] | None = None
+    storage_type: str | None = None
+    storage_capacity: int | None = None
+    accelerators: str | None = None
+    container_registry_map: dict[str, Any] | None = None
+    readme_markdown: str | None = None
+    readme_path: str | None = None
+    definition_uri: str | None = None
+    definition_repository: dict[str, Any] | None = None
+    bundle: DefinitionBundle | None = None
+
+    def required_parameters(self) -> list[str]:
+        return [n for n, p in (self.parameter_template or {}).items() if not p.get("optional", False)]
+
+    @property
+    def readme(self) -> str | None:
+        if self.readme_markdown is not None:
+            return self.readme_markdown
+        return self.bundle.readme if self.bundle is not None else None
+
+    def common_output(self) -> dict[str, Any]:
+        repository = None
+        if self.definition_repository is not None:
+            repository = {
+                k: v
+                for k, v in self.definition_repository.items()
+                if k in ("connectionArn", "fullRepositoryId", "sourceReference")
+            }
+            repository["providerType"] = "CodeConnections"
+        return _drop_none(
+            {
+                "engine": self.engine,
+                "main": self.main,
+                "digest": self.digest,
+                "parameterTemplate": self.parameter_template or None,
+                "storageType": self.storage_type,
+                "storageCapacity": self.storage_capacity,
+                "accelerators": self.accelerators,
+                "containerRegistryMap": self.container_registry_map,
+                "readmePath": self.readme_path,
+                "definitionRepositoryDetails": repository,
+            }
+        )
+
+
+@dataclass
+class WorkflowVersion:
+    """A named version of a workflow."""
+
+    workflow: Workflow
+    name: str
+    arn: str
+    uuid: str
+    creation_time: _dt.datetime
+    definition: Definition
+    description: str | None = None
+    status: str = CREATING
+    status_message: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    workflow_bucket_owner_id: str | None = None
+
+    def to_create_output(self) -> dict[str, Any]:
+        return {
+            "arn": self.arn,
+            "workflowId": self.workflow.id,
+            "versionName": self.name,
+            "status": self.status,
+            "tags": dict(self.tags),
+            "uuid": self.uuid,
+        }
+
+    def to_get_output(self) -> dict[str, Any]:
+        data = {
+            "arn": self.arn,
+            "workflowId": self.workflow.id,
+            "versionName": self.name,
+            "description": self.description,
+            "creationTime": self.creation_time,
+            "status": self.status,
+            "statusMessage": self.status_message,
+            "type": self.workflow.type,
+            "tags": dict(self.tags),
+            "uuid": self.uuid,
+            "workflowBucketOwnerId": self.workflow_bucket_owner_id,
+        }
+        data.update(self.definition.common_output())
+        return _drop_none(data)
+
+    def to_list_item(self) -> dict[str, Any]:
+        return _drop_none(
+            {
+                "arn": self.arn,
+                "workflowId": self.workflow.id,
+                "versionName": self.name,
+                "description": self.description,
+                "status": self.status,
+                "type": self.workflow.type,
+                "digest": self.definition.digest,
+                "creationTime": self.creation_time,
+            }
+        )
+
+
+@dataclass
+class Workflow:
+    """A private or READY2RUN workflow; its own definition is the default version."""
+
+    id: str
+    arn: str
+    uuid: str
+    owner_account: str
+    name: str | None
+    creation_time: _dt.datetime
+    definition: Definition
+    type: str = "PRIVATE"
+    description: str | None = None
+    status: str = CREATING
+    status_message: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    metadata: dict[str, str] = field(default_factory=dict)
+    versions: Store[WorkflowVersion] = field(
+        default_factory=lambda: Store("version", newest_first=False)
+    )
+
+    def to_create_output(self) -> dict[str, Any]:
+        return {
+            "arn": self.arn,
+            "id": self.id,
+            "status": self.status,
+            "tags": dict(self.tags),
+            "uuid": self.uuid,
+        }
+
+    def to_get_output(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "arn": self.arn,
+            "id": self.id,
+            "status": self.status,
+            "type": self.type,
+            "name": self.name,
+            "description": self.description,
+            "creationTime": self.creation_time,
+            "statusMessage": self.status_message,
+            "tags": dict(self.tags) if self.type == "PRIVATE" else None,
+            "metadata": dict(self.metadata) or None,
+            "uuid": self.uuid,
+        }
+        data.update(self.definition.common_output())
+        return _drop_none(data)
+
+    def to_list_item(self) -> dict[str, Any]:
+        return _drop_none(
+            {
+                "arn": self.arn,
+                "id": self.id,
+                "name": self.name,
+                "status": self.status,
+                "type": self.type,
+                "digest": self.definition.digest,
+                "creationTime": self.creation_time,
+                "metadata": dict(self.metadata) or None,
+            }
+        )
+
+    def is_runnable(self) -> bool:
+        return self.status == ACTIVE

@@ -1,0 +1,122 @@
+"""One request pipeline: route, parse, validate, invoke, serialise.
+
+``Protocol.handle`` serves any HTTP request (server mode, ``requests`` calls);
+``Protocol.handle_operation`` serves botocore requests whose operation is
+already known from the event name. Both end in the same steps.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import InternalServerException, ServiceError
+from .model import OperationSpec, ServiceSpec, service_spec
+from .parsing import parse_request
+from .routing import Router
+from .serialize import HttpResponse, serialize_error, serialize_output
+from .validate import raise_if_failed
+
+logger = logging.getLogger("omics_mock")
+
+DEFAULT_REGION = "us-east-1"
+
+_CREDENTIAL_SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
+_HOST_REGION = re.compile(r"(?:^|[.-])omics(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com")
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    """Who is calling and where: taken from the request's signature and host."""
+
+    region: str
+    access_key: str | None
+
+
+Invoker = Callable[[OperationSpec, dict[str, Any], RequestContext], Any]
+"""Runs an operation's behaviour: the backends behind the protocol."""
+
+
+def request_context(host: str, headers: Mapping[str, Any]) -> RequestContext:
+    """Region and access key from the SigV4 credential scope, else the host."""
+    authorization = headers.get("Authorization") or headers.get("authorization")
+    if isinstance(authorization, bytes):
+        authorization = authorization.decode("latin-1")
+    if authorization:
+        scope = _CREDENTIAL_SCOPE.search(authorization)
+        if scope is not None:
+            return RequestContext(scope.group(2), scope.group(1))
+    found = _HOST_REGION.search(host)
+    return RequestContext(found.group(1) if found else DEFAULT_REGION, None)
+
+
+class Protocol:
+    """The rest-json front of the service, driven entirely by the model."""
+
+    def __init__(self, invoke: Invoker, spec: ServiceSpec | None = None) -> None:
+        self.spec = spec or service_spec()
+        self.router = Router(self.spec.operations)
+        self._invoke = invoke
+
+    def handle(
+        self, method: str, url: str, headers: Mapping[str, Any], body: bytes | None
+    ) -> HttpResponse:
+        """Answer any HTTP request addressed to the service."""
+        parts = urlsplit(url)
+        routed = self.router.route(method.upper(), parts.path or "/")
+        if routed is None:
+            error = ServiceError(f"No HealthOmics operation matches {method.upper()} {parts.path}")
+            error.code = "UnknownOperationException"
+            return serialize_error(error, 404)
+        spec, match = routed
+        return self._run(spec, match, parts.query, parts.hostname or "", headers, body)
+
+    def handle_operation(
+        self,
+        operation: str,
+        url: str,
+        headers: Mapping[str, Any],
+        body: bytes | None,
+    ) -> HttpResponse:
+        """Answer a request whose operation is known (botocore's event name)."""
+        spec = self.spec.operations[operation]
+        parts = urlsplit(url)
+        match = spec.path_regex.match(parts.path or "/")
+        if match is None:  # a custom endpoint with a base path: fall back to routing
+            return self.handle(spec.method, url, headers, body)
+        return self._run(spec, match, parts.query, parts.hostname or "", headers, body)
+
+    def _run(
+        self,
+        spec: OperationSpec,
+        match: re.Match[str],
+        query: str,
+        host: str,
+        headers: Mapping[str, Any],
+        body: bytes | None,
+    ) -> HttpResponse:
+        try:
+            params = parse_request(spec, match, query, headers, body)
+            errors: list[str] = []
+            spec.validator(self.spec.validators)(params, "", errors)
+            raise_if_failed(errors)
+            result = self._invoke(spec, params, request_context(host, headers))
+            return serialize_output(spec, result)
+        except ServiceError as error:
+            return serialize_error(error, self._status(spec, error))
+        except Exception as exc:  # a bug in the mock: answer like the service would
+            logger.exception("omics-mock failed while handling %s", spec.name)
+            error = InternalServerException(
+                f"omics-mock internal error in {spec.name}: {type(exc).__name__}: {exc}"
+            )
+            return serialize_error(error, 500)
+
+    def _status(self, spec: OperationSpec, error: ServiceError) -> int:
+        status = spec.errors.get(error.code)
+        if status is None:
+            status = self.spec.error_status.get(error.code, 400)
+        return status
