@@ -10,17 +10,23 @@ Reached from the mock object (``with mock_omics() as m``), or from the
 * ``m.accounts``: map access keys to accounts;
 * ``m.s3``: objects that S3 URIs in requests can point at, without moto;
 * ``m.ready2run``: the READY2RUN catalogue;
+* ``m.runs``: force run outcomes, script them per workflow, set durations,
+  switch to per-poll progress;
 * ``m.backend(account, region)``: the raw state, for inspection.
 """
 
 from __future__ import annotations
 
+import collections
+import datetime as _dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .backend.clock import VirtualClock
 from .backend.environment import Fault, RequestRecord
 from .backend.ready2run import Ready2RunEntry
-from .backend.settings import Settings
+from .backend.run_model import COMPLETED, FAILED, Outcome, Run
+from .backend.settings import RunTiming, Settings
 from .protocol.errors import ERRORS_BY_CODE
 
 if TYPE_CHECKING:
@@ -132,6 +138,143 @@ class Ready2RunControl:
         return self._control.backend(region=region).workflows.catalogue.workflows()
 
 
+Duration = _dt.timedelta | float | None
+PROGRESS_MODES = ("time", "per_poll")
+
+
+def _timing(**durations: Duration) -> RunTiming:
+    values = {}
+    for name, value in durations.items():
+        if value is None:
+            continue
+        seconds = value if isinstance(value, _dt.timedelta) else _dt.timedelta(seconds=float(value))
+        if seconds < _dt.timedelta(0):
+            raise ValueError(f"{name} must not be negative")
+        values[name] = seconds
+    return RunTiming(**values)
+
+
+def _outcome(value: str | Outcome | tuple[str, str]) -> Outcome:
+    if isinstance(value, Outcome):
+        return value
+    if isinstance(value, tuple):
+        status, reason = value
+        return Outcome(status, reason)
+    if value not in (COMPLETED, FAILED):
+        raise ValueError("an outcome is COMPLETED, FAILED, ('FAILED', reason) or an Outcome")
+    return Outcome(value)
+
+
+class RunsControl:
+    """Steer runs: ``m.runs.fail(run_id, reason="OutOfMemory")``.
+
+    Methods that take a ``run_id`` look for it in every account and Region of
+    the mock; pass ``account_id``/``region`` when the same ID exists twice.
+    Forced outcomes happen now, in virtual time; with ``immediately=False`` the
+    run first spends its STOPPING time.
+    """
+
+    def __init__(self, control: Control) -> None:
+        self._control = control
+
+    @property
+    def progress(self) -> str:
+        """``"time"`` (runs follow virtual time) or ``"per_poll"`` (each GetRun moves
+        an active run one phase on, in addition to time)."""
+        return "per_poll" if self._control.environment.run_control.per_poll else "time"
+
+    @progress.setter
+    def progress(self, mode: str) -> None:
+        if mode not in PROGRESS_MODES:
+            raise ValueError(f"progress is one of {PROGRESS_MODES}")
+        self._control.environment.run_control.per_poll = mode == "per_poll"
+
+    def get(self, run_id: str, account_id: str | None = None, region: str | None = None) -> Run:
+        """The run object itself (read-only use), caught up to now."""
+        return self._find(run_id, account_id, region)[1]
+
+    def status(self, run_id: str, account_id: str | None = None, region: str | None = None) -> str:
+        return self.get(run_id, account_id, region).status
+
+    def complete(self, run_id: str, *, immediately: bool = True, account_id: str | None = None,
+                 region: str | None = None) -> None:
+        """End an active run as COMPLETED now."""
+        backend, run = self._find(run_id, account_id, region)
+        with backend.lock:
+            self._require_active(run)
+            backend.runs.simulation.complete(run, backend.clock.now(), immediately)  # type: ignore[attr-defined]
+
+    def fail(self, run_id: str, reason: str = "WORKFLOW_RUN_FAILED", message: str | None = None, *,
+             immediately: bool = True, account_id: str | None = None, region: str | None = None) -> None:
+        """End an active run as FAILED now, with ``failureReason`` ``reason``."""
+        backend, run = self._find(run_id, account_id, region)
+        with backend.lock:
+            self._require_active(run)
+            backend.runs.simulation.fail(run, backend.clock.now(), reason, message, immediately)  # type: ignore[attr-defined]
+
+    def keep_running(self, run_id: str, account_id: str | None = None, region: str | None = None) -> None:
+        """Hold the run in RUNNING (once it gets there) until ``release``."""
+        backend, run = self._find(run_id, account_id, region)
+        with backend.lock:
+            backend.runs.simulation.hold(run)  # type: ignore[attr-defined]
+
+    def release(self, run_id: str, account_id: str | None = None, region: str | None = None) -> None:
+        """Let a held run finish its RUNNING phase (at once if its time has passed)."""
+        backend, run = self._find(run_id, account_id, region)
+        with backend.lock:
+            backend.runs.simulation.release(run, backend.clock.now())  # type: ignore[attr-defined]
+
+    def set_durations(self, *, workflow_id: str | None = None, run_id: str | None = None,
+                      pending: Duration = None, starting: Duration = None, running: Duration = None,
+                      stopping: Duration = None, task: Duration = None) -> None:
+        """Phase durations (seconds or timedelta): for every run, one workflow's
+        future runs, or one run's phases not yet begun."""
+        timing = _timing(pending=pending, starting=starting, running=running, stopping=stopping, task=task)
+        state = self._control.environment.run_control
+        if run_id is not None:
+            backend, run = self._find(run_id, None, None)
+            with backend.lock:
+                run.timing = timing.over(run.timing)
+        elif workflow_id is not None:
+            current = state.workflow_timing.get(workflow_id, RunTiming())
+            state.workflow_timing[workflow_id] = timing.over(current)
+        else:
+            settings = self._control.environment.settings
+            settings.durations.run = timing.over(settings.durations.run)
+
+    def script(self, workflow_id: str, outcomes: Iterable[str | Outcome | tuple[str, str]]) -> None:
+        """The next runs of a workflow end with these outcomes, in order, then as default."""
+        queue = self._control.environment.run_control.scripts.setdefault(workflow_id, collections.deque())
+        queue.extend(_outcome(o) for o in outcomes)
+
+    def set_default_outcome(self, outcome: str | Outcome | tuple[str, str]) -> None:
+        """How runs end when no script says otherwise (COMPLETED initially)."""
+        self._control.environment.run_control.default_outcome = _outcome(outcome)
+
+    def _find(self, run_id: str, account_id: str | None, region: str | None) -> tuple[OmicsBackend, Run]:
+        found = []
+        for backend in self._control.environment.backends.existing():
+            if account_id is not None and backend.account_id != account_id:
+                continue
+            if region is not None and backend.region != region:
+                continue
+            with backend.lock:
+                backend.catch_up()
+                run = backend.runs.store.get(run_id)  # type: ignore[attr-defined]
+            if run is not None:
+                found.append((backend, run))
+        if not found:
+            raise KeyError(f"no run {run_id} in this mock")
+        if len(found) > 1:
+            raise KeyError(f"run {run_id} exists in several accounts/Regions; pass account_id and region")
+        return found[0]
+
+    @staticmethod
+    def _require_active(run: Run) -> None:
+        if not run.is_active:
+            raise ValueError(f"run {run.id} already ended ({run.status})")
+
+
 class Control:
     """Everything a test can reach on a mock besides the AWS API."""
 
@@ -141,6 +284,7 @@ class Control:
         self.accounts = Accounts(self)
         self.s3 = S3Objects(self)
         self.ready2run = Ready2RunControl(self)
+        self.runs = RunsControl(self)
 
     @property
     def clock(self) -> VirtualClock:

@@ -21,3 +21,35 @@ def workflow(omics: Any) -> str:
     created = omics.create_workflow(name="wgs", definitionZip=wdl_zip())
     omics.get_waiter("workflow_active").wait(id=created["id"])
     return str(created["id"])
+
+
+@pytest.fixture
+def start(omics: Any, workflow: str) -> Any:
+    """Start a run of ``workflow`` with valid defaults; keyword arguments override."""
+    from .helpers import OUT, ROLE
+
+    def start_run(**overrides: Any) -> str:
+        request: dict[str, Any] = {
+            "workflowId": workflow,
+            "roleArn": ROLE,
+            "outputUri": OUT,
+            "parameters": {"sample": "NA12878"},
+        }
+        request.update(overrides)
+        return str(omics.start_run(**request)["id"])
+
+    return start_run
+
+
+@pytest.fixture
+def clock(omics_mock: Any) -> Any:
+    """The active mock's virtual clock."""
+    return omics_mock.clock
+
+
+@pytest.fixture
+def workflow_zip_client() -> Any:
+    """A factory of omics clients for tests that activate their own mock."""
+    from omics_mock.pytest_plugin import omics_client_for
+
+    return omics_client_for

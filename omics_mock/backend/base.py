@@ -116,6 +116,25 @@ class OmicsBackend:
     def unregister_taggable(self, arn: str) -> None:
         self.taggable.pop(arn, None)
 
+    def lookup_run_group(self, group_id: str) -> Any:
+        """The run group a request names (``Run group <id> not found`` otherwise)."""
+        family = getattr(self, "run_groups", None)
+        if family is None:
+            raise not_found("Run group", group_id)
+        return family.get(group_id)
+
+    def lookup_run_cache(self, cache_id: str) -> Any:
+        family = getattr(self, "run_caches", None)
+        if family is None:
+            raise not_found("Run cache", cache_id)
+        return family.get(cache_id)
+
+    def lookup_configuration(self, name: str) -> Any:
+        family = getattr(self, "configurations", None)
+        if family is None:
+            raise not_found("Configuration", name)
+        return family.get(name)
+
 
 def not_found(kind: str, identifier: str) -> ResourceNotFoundException:
     """``<Kind> <id> not found``, as the service words it."""

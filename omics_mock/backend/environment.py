@@ -18,6 +18,7 @@ from ..protocol.model import OperationSpec
 from .artifacts import ArtifactStore
 from .base import BackendRegistry, OmicsBackend, not_found
 from .clock import VirtualClock
+from .run_control import RunControlState
 from .ready2run import DEFAULT_ENTRIES
 from .settings import Settings
 
@@ -66,6 +67,7 @@ class Environment:
         self.artifacts = ArtifactStore()
         self.s3_objects: dict[tuple[str, str], tuple[bytes, str]] = {}
         self.ready2run_entries: list[Any] = list(DEFAULT_ENTRIES)
+        self.run_control = RunControlState(self.settings)
         self._lock = threading.Lock()
 
     # -- accounts ----------------------------------------------------------------

@@ -15,8 +15,48 @@ def _seconds(value: float) -> _dt.timedelta:
 
 
 @dataclass
+class RunTiming:
+    """How long a run spends in each phase; ``None`` inherits the next level.
+
+    ``running`` is the whole RUNNING phase; when ``None`` it is the sum of the
+    run's simulated task durations (``task`` each).
+    """
+
+    pending: _dt.timedelta | None = None
+    starting: _dt.timedelta | None = None
+    running: _dt.timedelta | None = None
+    stopping: _dt.timedelta | None = None
+    task: _dt.timedelta | None = None
+
+    def over(self, base: RunTiming) -> RunTiming:
+        """These values where set, ``base``'s elsewhere."""
+        return RunTiming(
+            pending=self.pending if self.pending is not None else base.pending,
+            starting=self.starting if self.starting is not None else base.starting,
+            running=self.running if self.running is not None else base.running,
+            stopping=self.stopping if self.stopping is not None else base.stopping,
+            task=self.task if self.task is not None else base.task,
+        )
+
+
+def default_run_timing() -> RunTiming:
+    """Defaults chosen so the ``run_running`` and ``run_completed`` waiters succeed:
+    a run with three tasks completes 510 s after StartRun (the waiter allows 570 s)."""
+    return RunTiming(
+        pending=_seconds(30),
+        starting=_seconds(120),
+        running=None,
+        stopping=_seconds(60),
+        task=_seconds(100),
+    )
+
+
+@dataclass
 class Durations:
     """How long each simulated phase lasts in virtual time."""
+
+    run: RunTiming = field(default_factory=default_run_timing)
+    """Run phases, for every run unless a workflow or run overrides them."""
 
     workflow_creating: _dt.timedelta = field(default_factory=lambda: _seconds(0))
     """CreateWorkflow/CreateWorkflowVersion: CREATING until ACTIVE (or FAILED)."""
@@ -29,6 +69,10 @@ class Quotas:
     """Account quotas. Count quotas raise ServiceQuotaExceededException (402)."""
 
     max_workflows: int = 1000
+    max_runs: int = 100_000
+    """Stored runs (active and inactive), the retention limit (L-C9679DBC)."""
+    max_concurrent_runs: int = 100
+    """Runs in STARTING, RUNNING or STOPPING at once; further runs wait in PENDING."""
     max_versions_per_workflow: int = 1000
     max_tags_per_resource: int = 50
     max_definition_bytes: int = 100 * 1024 * 1024
@@ -40,5 +84,9 @@ class Settings:
     """Everything a test may tune for one mock."""
 
     default_account_id: str = "123456789012"
+    default_storage_type: str = "STATIC"
+    """Storage type for runs when neither the request nor the workflow sets one."""
+    retain_runs_evict_remove_runs: bool = True
+    """At the run limit, a new RETAIN run also evicts the oldest REMOVE run."""
     durations: Durations = field(default_factory=Durations)
     quotas: Quotas = field(default_factory=Quotas)

@@ -125,3 +125,23 @@ class Store(Generic[T]):
             return int(sequence)
         except (ValueError, UnicodeDecodeError, binascii.Error):
             raise ValidationException(f"The pagination token '{token}' is not valid.") from None
+
+
+def page_list(kind: str, items: list[T], token: str | None, max_results: int | None) -> tuple[list[T], str | None]:
+    """Page a short, fully built list with an opaque offset token."""
+    start = 0
+    if token is not None:
+        try:
+            padded = token + "=" * (-len(token) % 4)
+            name, _, offset = base64.urlsafe_b64decode(padded).decode().partition(":")
+            if name != kind:
+                raise ValueError(name)
+            start = int(offset)
+        except (ValueError, UnicodeDecodeError, binascii.Error):
+            raise ValidationException(f"The pagination token '{token}' is not valid.") from None
+    limit = max_results or DEFAULT_PAGE_SIZE
+    page = items[start : start + limit]
+    if start + limit >= len(items):
+        return page, None
+    raw = f"{kind}:{start + limit}".encode()
+    return page, base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")

@@ -1,0 +1,214 @@
+"""Runs and their tasks.
+
+A run's status and timestamps change through domain methods driven by the
+simulation (``admit``, ``start_running``, ``start_stopping``, ``finish``,
+``cancel``, ``fail``). Its tasks are laid out on a timeline when the run
+enters RUNNING and their status at any instant is derived from that timeline
+and from how the run ended, so a run with many tasks costs one timeline, not
+one event per task phase.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .scheduler import Event
+from .settings import RunTiming
+
+PENDING = "PENDING"
+STARTING = "STARTING"
+RUNNING = "RUNNING"
+STOPPING = "STOPPING"
+COMPLETED = "COMPLETED"
+FAILED = "FAILED"
+CANCELLED = "CANCELLED"
+DELETED = "DELETED"
+
+ACTIVE = frozenset({PENDING, STARTING, RUNNING, STOPPING})
+TERMINAL = frozenset({COMPLETED, FAILED, CANCELLED})
+
+# Share of a task's window spent in each task phase before RUNNING and after.
+_TASK_PENDING, _TASK_STARTING, _TASK_STOPPING = 0.02, 0.08, 0.05
+
+
+@dataclass(frozen=True)
+class TaskTemplate:
+    """A task every run of a workflow executes, with its resources."""
+
+    name: str
+    cpus: int = 2
+    memory: int = 4
+    gpus: int = 0
+
+    @property
+    def instance_type(self) -> str:
+        if self.gpus:
+            return "omics.g5.xlarge" if self.gpus == 1 else f"omics.g5.{4 * self.gpus}xlarge"
+        family = "c" if self.memory <= 2 * self.cpus else "m" if self.memory <= 4 * self.cpus else "r"
+        size = {1: "large", 2: "large", 4: "xlarge"}.get(self.cpus, f"{max(self.cpus // 4, 2)}xlarge")
+        return f"omics.{family}.{size}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a run ends if nothing interferes."""
+
+    status: str = COMPLETED
+    reason: str | None = None
+    message: str | None = None
+
+
+@dataclass(eq=False)
+class Task:
+    """A task that has appeared in a run (IDs are allocated when it appears)."""
+
+    id: str
+    uuid: str
+    template: TaskTemplate
+    index: int
+    window_start: _dt.datetime
+    window_end: _dt.datetime
+    cache_hit: bool = False
+    cache_s3_uri: str | None = None
+
+
+@dataclass(eq=False)
+class Run:
+    """One workflow run."""
+
+    id: str
+    arn: str
+    uuid: str
+    account_id: str
+    region: str
+    creation_time: _dt.datetime
+    request: dict[str, Any]
+    """The effective StartRun request (after duplication), for duplicates of this run."""
+    echo: dict[str, Any]
+    """Request values GetRun echoes, keyed by GetRun member name."""
+    workflow: Any
+    version: Any
+    templates: tuple[TaskTemplate, ...]
+    timing: RunTiming
+    outcome: Outcome
+    priority: int = 0
+    run_group_id: str | None = None
+    batch_id: str | None = None
+    retention_mode: str = "RETAIN"
+    tags: dict[str, str] = field(default_factory=dict)
+    status: str = PENDING
+    start_time: _dt.datetime | None = None
+    stop_time: _dt.datetime | None = None
+    running_since: _dt.datetime | None = None
+    starting_since: _dt.datetime | None = None
+    ended_work_at: _dt.datetime | None = None
+    """When the run's work stopped early (cancel or failure during RUNNING)."""
+    end_status: str | None = None
+    """The terminal status a STOPPING run will reach."""
+    status_message: str | None = None
+    failure_reason: str | None = None
+    held: bool = False
+    next_event: Event | None = None
+    tasks: list[Task] = field(default_factory=list)
+    sequence: int = 0
+
+    # -- phase lengths ------------------------------------------------------------------
+
+    @property
+    def task_duration(self) -> _dt.timedelta:
+        if self.timing.running is not None and self.templates:
+            return self.timing.running / len(self.templates)
+        return self.timing.task or _dt.timedelta(0)
+
+    @property
+    def running_duration(self) -> _dt.timedelta:
+        if self.timing.running is not None:
+            return self.timing.running
+        return self.task_duration * len(self.templates)
+
+    @property
+    def cpus(self) -> int:
+        """vCPUs the run holds while active: its biggest task (tasks run one at a time)."""
+        return max((t.cpus for t in self.templates), default=1)
+
+    @property
+    def gpus(self) -> int:
+        return max((t.gpus for t in self.templates), default=0)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE
+
+    # -- state changes (each sets the timestamps it owns) ---------------------------------
+
+    def admit(self, at: _dt.datetime) -> None:
+        self.status = STARTING
+        self.starting_since = at
+
+    def start_running(self, at: _dt.datetime) -> None:
+        self.status = RUNNING
+        self.start_time = at
+        self.running_since = at
+
+    def start_stopping(self, at: _dt.datetime, end_status: str) -> None:
+        if self.status == RUNNING and self.running_since is not None:
+            planned_end = self.running_since + self.running_duration
+            if at < planned_end:
+                self.ended_work_at = at
+        self.status = STOPPING
+        self.end_status = end_status
+
+    def finish(self, at: _dt.datetime) -> None:
+        self.status = self.end_status or COMPLETED
+        self.stop_time = at
+
+    def cancel_now(self, at: _dt.datetime) -> None:
+        """Cancel a run that has not been provisioned yet (PENDING)."""
+        self.status = CANCELLED
+        self.stop_time = at
+        self.ended_work_at = at
+
+    def record_failure(self, reason: str | None, message: str | None) -> None:
+        self.failure_reason = (reason or "WORKFLOW_RUN_FAILED")[:64]
+        self.status_message = message or self.failure_reason
+
+    # -- tasks ------------------------------------------------------------------------------
+
+    def task_windows(self) -> list[tuple[int, _dt.datetime, _dt.datetime]]:
+        """(index, start, end) of every task that has appeared by the time work stopped."""
+        if self.running_since is None:
+            return []
+        step = self.task_duration
+        stop = self.ended_work_at
+        windows = []
+        for index in range(len(self.templates)):
+            start = self.running_since + step * index
+            if stop is not None and start >= stop:
+                break
+            windows.append((index, start, start + step))
+        return windows
+
+    def task_status(self, task: Task, now: _dt.datetime) -> tuple[str, _dt.datetime | None, _dt.datetime | None]:
+        """(status, startTime, stopTime) of a task at ``now``."""
+        begin, end = task.window_start, task.window_end
+        length = end - begin
+        running_at = begin + length * (_TASK_PENDING + _TASK_STARTING)
+        stopping_at = end - length * _TASK_STOPPING
+        cut = self.ended_work_at
+        if cut is not None and cut < end:
+            if now >= cut:
+                final = FAILED if self.end_status == FAILED else CANCELLED
+                return final, (running_at if cut > running_at else None), cut
+            end = cut
+        if now >= end:
+            failed = self.end_status == FAILED and task.index == len(self.templates) - 1
+            return (FAILED if failed else COMPLETED), running_at, end
+        if now >= stopping_at:
+            return STOPPING, running_at, None
+        if now >= running_at:
+            return RUNNING, running_at, None
+        if now >= begin + length * _TASK_PENDING:
+            return STARTING, None, None
+        return PENDING, None, None
