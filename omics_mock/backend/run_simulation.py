@@ -66,6 +66,22 @@ class AdmissionQueue:
         self._queued.discard(id(run))
 
 
+class Usage:
+    """What a pool's active runs hold: runs, vCPUs, GPUs."""
+
+    __slots__ = ("runs", "cpus", "gpus")
+
+    def __init__(self) -> None:
+        self.runs = 0
+        self.cpus = 0
+        self.gpus = 0
+
+    def add(self, run: Run, sign: int) -> None:
+        self.runs += sign
+        self.cpus += sign * run.cpus
+        self.gpus += sign * run.gpus
+
+
 class RunSimulation:
     """Schedules every run's phase changes and admits queued runs."""
 
@@ -74,10 +90,20 @@ class RunSimulation:
         self.queue = AdmissionQueue()
         self.active: dict[str, Run] = {}
         """Runs holding capacity: STARTING, RUNNING or STOPPING."""
+        self.usage: dict[str | None, Usage] = {}
+        """Active usage per run group (``None``: runs outside groups)."""
         self.listeners: list[StatusListener] = []
         self.room_checks: list[Callable[[Run], bool]] = []
         """Extra admission conditions (run-group limits) besides the account quota."""
+        self.vetoes: list[Callable[[Run], str | None]] = []
+        """Checked when a run becomes eligible: a message fails the run instead."""
         self.admission_listeners: list[Callable[[Run, _dt.datetime], None]] = []
+
+    def usage_of(self, group_id: str | None) -> Usage:
+        usage = self.usage.get(group_id)
+        if usage is None:
+            usage = self.usage[group_id] = Usage()
+        return usage
 
     # -- entry points ----------------------------------------------------------------
 
@@ -141,6 +167,7 @@ class RunSimulation:
             run.next_event = None
         self._drop_pending(run)
         if self.active.pop(run.id, None) is run:
+            self.usage_of(run.run_group_id).add(run, -1)
             self.admit(now)
 
     # -- admission -------------------------------------------------------------------
@@ -155,6 +182,7 @@ class RunSimulation:
             best = min(candidates, key=lambda r: (-r.priority, r.sequence))
             self.queue.pop(best)
             self.active[best.id] = best
+            self.usage_of(best.run_group_id).add(best, 1)
             self._change(best, lambda: best.admit(now))
             for listener in self.admission_listeners:
                 listener(best, now)
@@ -167,6 +195,13 @@ class RunSimulation:
     # -- phase changes ---------------------------------------------------------------
 
     def _become_eligible(self, run: Run, at: _dt.datetime) -> None:
+        for veto in self.vetoes:
+            message = veto(run)
+            if message is not None:
+                run.record_failure(message[:64], message)
+                run.end_status = FAILED
+                self._change(run, lambda: run.finish(at))
+                return
         self.queue.add(run)
         self.admit(at)
 
@@ -210,6 +245,7 @@ class RunSimulation:
 
     def _after_end(self, run: Run, at: _dt.datetime) -> None:
         if self.active.pop(run.id, None) is not None:
+            self.usage_of(run.run_group_id).add(run, -1)
             self.admit(at)
 
     def _drop_pending(self, run: Run) -> None:
