@@ -31,6 +31,8 @@ TERMINAL = frozenset({COMPLETED, FAILED, CANCELLED})
 
 # Share of a task's window spent in each task phase before RUNNING and after.
 _TASK_PENDING, _TASK_STARTING, _TASK_STOPPING = 0.02, 0.08, 0.05
+CACHE_HIT_SHARE = 0.05
+"""A task answered from the run cache takes this share of its normal time."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,8 @@ class Run:
     next_event: Event | None = None
     tasks: list[Task] = field(default_factory=list)
     sequence: int = 0
+    cache_hits: dict[int, str] = field(default_factory=dict)
+    """Task index -> cache entry URI, for tasks answered from the run cache."""
 
     # -- phase lengths ------------------------------------------------------------------
 
@@ -122,11 +126,15 @@ class Run:
             return self.timing.running / len(self.templates)
         return self.timing.task or _dt.timedelta(0)
 
+    def task_durations(self) -> list[_dt.timedelta]:
+        step = self.task_duration
+        return [step * CACHE_HIT_SHARE if i in self.cache_hits else step for i in range(len(self.templates))]
+
     @property
     def running_duration(self) -> _dt.timedelta:
-        if self.timing.running is not None:
+        if self.timing.running is not None and not self.cache_hits:
             return self.timing.running
-        return self.task_duration * len(self.templates)
+        return sum(self.task_durations(), _dt.timedelta(0))
 
     @property
     def cpus(self) -> int:
@@ -180,14 +188,14 @@ class Run:
         """(index, start, end) of every task that has appeared by the time work stopped."""
         if self.running_since is None:
             return []
-        step = self.task_duration
         stop = self.ended_work_at
         windows = []
-        for index in range(len(self.templates)):
-            start = self.running_since + step * index
+        start = self.running_since
+        for index, length in enumerate(self.task_durations()):
             if stop is not None and start >= stop:
                 break
-            windows.append((index, start, start + step))
+            windows.append((index, start, start + length))
+            start += length
         return windows
 
     def task_status(self, task: Task, now: _dt.datetime) -> tuple[str, _dt.datetime | None, _dt.datetime | None]:

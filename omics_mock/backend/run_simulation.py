@@ -98,6 +98,8 @@ class RunSimulation:
         self.vetoes: list[Callable[[Run], str | None]] = []
         """Checked when a run becomes eligible: a message fails the run instead."""
         self.admission_listeners: list[Callable[[Run, _dt.datetime], None]] = []
+        self.running_listeners: list[Callable[[Run, _dt.datetime], None]] = []
+        """Called as a run enters RUNNING, before its RUNNING time is scheduled."""
 
     def usage_of(self, group_id: str | None) -> Usage:
         usage = self.usage.get(group_id)
@@ -206,6 +208,8 @@ class RunSimulation:
         self.admit(at)
 
     def _begin_running(self, run: Run, at: _dt.datetime) -> None:
+        for listener in self.running_listeners:
+            listener(run, at)
         self._change(run, lambda: run.start_running(at))
         if not run.held:
             self._schedule(run, at + run.running_duration, self._begin_stopping)

@@ -180,8 +180,10 @@ class Runs(Family):
                 continue
             if start > now:
                 break
+            hit = run.cache_hits.get(index)
             run.tasks.append(
-                Task(self.backend.ids.numeric(), new_uuid(), run.templates[index], index, start, end)
+                Task(self.backend.ids.numeric(), new_uuid(), run.templates[index], index, start, end,
+                     cache_hit=hit is not None, cache_s3_uri=hit)
             )
         return [task for task in run.tasks if task.window_start <= now]
 
