@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .base import BackendRegistry, Family, OmicsBackend, operation
 from .environment import Environment, RequestRecord
+from .configurations import Configurations
 from .run_caches import RunCaches
 from .run_groups import RunGroups
 from .runs import Runs
@@ -14,7 +15,7 @@ from .workflows import Workflows
 class HealthOmicsBackend(OmicsBackend):
     """The workflow plane of HealthOmics, as far as omics-mock simulates it."""
 
-    family_classes = (Workflows, Runs, RunGroups, RunCaches, Tags)
+    family_classes = (Workflows, Runs, RunGroups, RunCaches, Configurations, Tags)
 
 
 def default_backend_class() -> type[OmicsBackend]:

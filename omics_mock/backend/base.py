@@ -130,10 +130,11 @@ class OmicsBackend:
         return family.get(cache_id)
 
     def lookup_configuration(self, name: str) -> Any:
+        """The ACTIVE configuration a VPC run names."""
         family = getattr(self, "configurations", None)
         if family is None:
             raise not_found("Configuration", name)
-        return family.get(name)
+        return family.for_run(name)
 
 
 def not_found(kind: str, identifier: str) -> ResourceNotFoundException:

@@ -77,7 +77,8 @@ def echo_values(run: Run, plan: RunPlan) -> dict[str, Any]:
             "cacheId": plan.cache_id,
             "cacheBehavior": plan.cache_behavior,
             "networkingMode": req.get("networkingMode") or "RESTRICTED",
-            "configuration": plan.configuration,
+            "configuration": plan.configuration.to_run_reference() if plan.configuration else None,
+            "vpcConfig": plan.configuration.run_vpc_config() if plan.configuration else None,
             "scratchStorageMode": req.get("scratchStorageMode"),
             "sessionPolicy": req.get("sessionPolicy"),
             "engineSettings": req.get("engineSettings") if nextflow else None,
@@ -103,7 +104,7 @@ def start_output(run: Run) -> dict[str, Any]:
 
 def get_run_output(run: Run) -> dict[str, Any]:
     output: dict[str, Any] = {"arn": run.arn, "id": run.id, "uuid": run.uuid, "status": run.status}
-    output.update(run.echo)
+    output.update(run.echo)  # includes configuration and vpcConfig for VPC runs
     output.update(
         _drop_none(
             {
@@ -121,9 +122,6 @@ def get_run_output(run: Run) -> dict[str, Any]:
             }
         )
     )
-    vpc = getattr(run, "vpc_config", None)
-    if vpc is not None:
-        output["vpcConfig"] = vpc
     return output
 
 

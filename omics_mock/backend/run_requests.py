@@ -67,7 +67,7 @@ class RunPlan:
     run_group_id: str | None
     cache_id: str | None
     cache_behavior: str | None
-    configuration: dict[str, Any] | None
+    configuration: Any
 
 
 def effective_request(backend: OmicsBackend, req: Params) -> tuple[Params, Run | None]:
@@ -199,7 +199,7 @@ def _check_cache(backend: OmicsBackend, req: Params, ready2run: bool) -> tuple[s
     return cache_id, behavior or getattr(cache, "cache_behavior", "CACHE_ON_FAILURE")
 
 
-def _check_networking(backend: OmicsBackend, req: Params) -> dict[str, Any] | None:
+def _check_networking(backend: OmicsBackend, req: Params) -> Any:
     mode = req.get("networkingMode")
     name = req.get("configurationName")
     if mode == "VPC" and name is None:
@@ -208,8 +208,7 @@ def _check_networking(backend: OmicsBackend, req: Params) -> dict[str, Any] | No
         raise ValidationException("configurationName is only used with networkingMode VPC.")
     if name is None:
         return None
-    configuration = backend.lookup_configuration(name)
-    return configuration.to_run_reference()  # type: ignore[no-any-return]
+    return backend.lookup_configuration(name)
 
 
 def engine_version(engine: str | None, settings: Any) -> str | None:

@@ -62,6 +62,12 @@ class Durations:
     """CreateWorkflow/CreateWorkflowVersion: CREATING until ACTIVE (or FAILED)."""
     workflow_updating: _dt.timedelta = field(default_factory=lambda: _seconds(0))
     """UpdateWorkflow/UpdateWorkflowVersion: UPDATING until ACTIVE."""
+    configuration_creating: _dt.timedelta = field(default_factory=lambda: _seconds(0))
+    """CreateConfiguration: CREATING until ACTIVE (the service takes up to 15 minutes)."""
+    configuration_deleting: _dt.timedelta = field(default_factory=lambda: _seconds(0))
+    """DeleteConfiguration: DELETING until gone."""
+    share_activating: _dt.timedelta = field(default_factory=lambda: _seconds(0))
+    """AcceptShare: ACTIVATING until ACTIVE."""
 
 
 @dataclass
