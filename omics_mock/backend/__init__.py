@@ -8,6 +8,7 @@ from .configurations import Configurations
 from .run_caches import RunCaches
 from .run_groups import RunGroups
 from .runs import Runs
+from .shares import Shares
 from .tags import Tags
 from .workflows import Workflows
 
@@ -15,7 +16,7 @@ from .workflows import Workflows
 class HealthOmicsBackend(OmicsBackend):
     """The workflow plane of HealthOmics, as far as omics-mock simulates it."""
 
-    family_classes = (Workflows, Runs, RunGroups, RunCaches, Configurations, Tags)
+    family_classes = (Workflows, Runs, RunGroups, RunCaches, Configurations, Shares, Tags)
 
 
 def default_backend_class() -> type[OmicsBackend]:

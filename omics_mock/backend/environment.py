@@ -19,6 +19,8 @@ from .artifacts import ArtifactStore
 from .base import BackendRegistry, OmicsBackend, not_found
 from .clock import VirtualClock
 from .run_control import RunControlState
+from .scheduler import Scheduler
+from .shares import ShareRegistry
 from .ready2run import DEFAULT_ENTRIES
 from .settings import Settings
 
@@ -68,6 +70,8 @@ class Environment:
         self.s3_objects: dict[tuple[str, str], tuple[bytes, str]] = {}
         self.ready2run_entries: list[Any] = list(DEFAULT_ENTRIES)
         self.run_control = RunControlState(self.settings)
+        self.shares = ShareRegistry()
+        self._shared_events = Scheduler()
         self._lock = threading.Lock()
 
     # -- accounts ----------------------------------------------------------------
@@ -106,15 +110,28 @@ class Environment:
     # -- cross-account resources ------------------------------------------------------
 
     def shared_workflow(self, caller: OmicsBackend, owner_id: str, workflow_id: str) -> Any:
-        """A workflow of another account that is shared with the caller.
-
-        Shares are not simulated yet, so no workflow of another account is visible.
-        """
-        raise not_found("Workflow", workflow_id)
+        """A workflow of another account with an ACTIVE share to the caller."""
+        grant = self.shares.active_grant(owner_id, caller.account_id, caller.region, workflow_id)
+        if grant is None:
+            raise not_found("Workflow", workflow_id)
+        owner = self.backends.get(owner_id, caller.region)
+        # Never wait for the owner's lock while holding the caller's: two accounts
+        # sharing with each other could deadlock. Catch up only if it is free.
+        if owner.lock.acquire(blocking=False):
+            try:
+                owner.catch_up()
+            finally:
+                owner.lock.release()
+        return owner.workflows.get_private(workflow_id)  # type: ignore[attr-defined]
 
     def active_shares_of(self, resource_arn: str) -> list[Any]:
-        """Shares of a resource that are not deleted (none until shares are simulated)."""
-        return []
+        """Shares of a resource that are not deleted."""
+        return self.shares.live_for(resource_arn)
+
+    def schedule_shared(self, due: _dt.datetime, action: Any) -> None:
+        """An event on state shared by accounts (shares), processed before any request."""
+        with self._lock:
+            self._shared_events.schedule(due, action)
 
     # -- requests ----------------------------------------------------------------
 
@@ -125,6 +142,9 @@ class Environment:
         try:
             if self.faults:
                 self._apply_fault(spec.name)
+            if self._shared_events.next_due() is not None:
+                with self._lock:
+                    self._shared_events.run_due(self.clock.now())
             backend = self.backends.get(account, context.region)
             return backend.call(spec.name, params)
         except ServiceError as error:

@@ -83,6 +83,7 @@ class Quotas:
     max_run_groups: int = 1000
     max_run_caches: int = 1000
     max_configurations: int = 10
+    max_shares_per_workflow: int = 100
     max_tags_per_resource: int = 50
     max_definition_bytes: int = 100 * 1024 * 1024
     max_parameter_bytes: int = 50_000
