@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .base import BackendRegistry, Family, OmicsBackend, operation
+from .batches import Batches
 from .environment import Environment, RequestRecord
 from .configurations import Configurations
 from .run_caches import RunCaches
@@ -16,7 +17,7 @@ from .workflows import Workflows
 class HealthOmicsBackend(OmicsBackend):
     """The workflow plane of HealthOmics, as far as omics-mock simulates it."""
 
-    family_classes = (Workflows, Runs, RunGroups, RunCaches, Configurations, Shares, Tags)
+    family_classes = (Workflows, Runs, RunGroups, RunCaches, Configurations, Shares, Batches, Tags)
 
 
 def default_backend_class() -> type[OmicsBackend]:

@@ -96,8 +96,12 @@ def effective_request(backend: OmicsBackend, req: Params) -> tuple[Params, Run |
     return merged, source
 
 
-def plan_run(backend: OmicsBackend, req: Params) -> RunPlan:
-    """Check a StartRun request against the service's rules."""
+def plan_run(backend: OmicsBackend, req: Params, *, check_parameters: bool = True) -> RunPlan:
+    """Check a StartRun request against the service's rules.
+
+    ``check_parameters=False`` skips the template check (StartRunBatch checks
+    the common settings before any run's own parameters are known).
+    """
     req, source = effective_request(backend, req)
     workflows = backend.workflows  # type: ignore[attr-defined]
     workflow_type = req.get("workflowType")
@@ -116,7 +120,8 @@ def plan_run(backend: OmicsBackend, req: Params) -> RunPlan:
             )
         definition = version.definition
     ready2run = workflow.type == "READY2RUN"
-    _check_parameters(backend, definition.parameter_template, req.get("parameters"))
+    if check_parameters:
+        _check_parameters(backend, definition.parameter_template, req.get("parameters"))
     _check_output_uri(req["outputUri"])
     _check_session_policy(req.get("sessionPolicy"))
     cache_id, cache_behavior = _check_cache(backend, req, ready2run)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections
 import datetime as _dt
+from collections.abc import Callable
 from typing import Any
 
 from ..protocol.errors import ConflictException, ServiceQuotaExceededException
@@ -34,6 +35,8 @@ class Runs(Family):
         self.store: Store[Run] = Store("run")
         self.simulation = RunSimulation(backend)
         self._removable: collections.deque[str] = collections.deque()
+        self.removal_listeners: list[Callable[[Run], None]] = []
+        """Called with each run just before it is deleted or evicted."""
         self._sequence = 0
         self._templates: dict[tuple[str, str, str | None], tuple[Any, ...]] = {}
 
@@ -52,7 +55,7 @@ class Runs(Family):
             return start_output(self.get(existing))
         plan = plan_run(self.backend, req)
         now = self.backend.clock.now()
-        self._make_room(plan.retention_mode, now)
+        self.make_room(plan.retention_mode, now)
         run = self.create(plan, now)
         self.backend.idempotency.remember("StartRun", req, run.id)
         return start_output(run)
@@ -169,6 +172,8 @@ class Runs(Family):
 
     def remove(self, run: Run) -> None:
         """Forget a run (DeleteRun or eviction)."""
+        for listener in self.removal_listeners:
+            listener(run)
         self.simulation.remove(run, self.backend.clock.now())
         self.store.remove(run.id)
         self.backend.unregister_taggable(run.arn)
@@ -197,7 +202,8 @@ class Runs(Family):
             self._templates[key] = templates
         return templates
 
-    def _make_room(self, retention_mode: str, now: _dt.datetime) -> None:
+    def make_room(self, retention_mode: str, now: _dt.datetime) -> None:
+        """Evict REMOVE runs until a new run fits under ``quotas.max_runs``."""
         quota = self.backend.settings.quotas.max_runs
         while len(self.store) >= quota:
             evict = retention_mode == "REMOVE" or self.backend.settings.retain_runs_evict_remove_runs

@@ -68,6 +68,10 @@ class Durations:
     """DeleteConfiguration: DELETING until gone."""
     share_activating: _dt.timedelta = field(default_factory=lambda: _seconds(0))
     """AcceptShare: ACTIVATING until ACTIVE."""
+    batch_creating: _dt.timedelta = field(default_factory=lambda: _seconds(2))
+    """StartRunBatch: CREATING until PENDING."""
+    batch_validating: _dt.timedelta = field(default_factory=lambda: _seconds(5))
+    """A batch's run settings are validated while PENDING, then SUBMITTING starts."""
 
 
 @dataclass
@@ -84,6 +88,12 @@ class Quotas:
     max_run_caches: int = 1000
     max_configurations: int = 10
     max_shares_per_workflow: int = 100
+    start_run_tps: float = 1.0
+    """StartRun throughput: batch runs are submitted one every 1/tps seconds."""
+    cancel_run_tps: float = 10.0
+    """CancelRun throughput, which CancelRunBatch shares."""
+    delete_run_tps: float = 10.0
+    """DeleteRun throughput, which DeleteRunBatch shares."""
     max_tags_per_resource: int = 50
     max_definition_bytes: int = 100 * 1024 * 1024
     max_parameter_bytes: int = 50_000
