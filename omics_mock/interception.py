@@ -1,17 +1,24 @@
 """Process-wide plumbing that routes omics requests to the active mock.
 
-Three catchers, all answering from the same ``Protocol``:
+Catchers, all answering from the same ``Protocol``:
 
 * a handler on botocore's ``before-send.omics`` event, added to
   ``BUILTIN_HANDLERS`` at import (every session created later has it) and, on
   first activation, to every session and omics client that already exists.
   Being service-specific, it runs before moto's generic ``before-send``;
-* a guard on ``botocore.endpoint.Endpoint._send`` while active, so an omics
-  request that reached no handler still never goes to the network;
-* a ``responses`` mock for plain ``requests`` calls to omics hosts, which
-  passes every other request on to whatever was handling it before.
+* a guard on ``botocore.endpoint.Endpoint._send``, so an omics request that
+  reached no handler still never goes to the network;
+* a hook on ``requests.Session.get_adapter`` that hands plain ``requests``
+  calls to omics hosts to an in-process adapter. It sits above whatever
+  patches ``HTTPAdapter.send`` (``responses``, moto), so the order in which
+  those mocks start does not matter.
 
-While active, botocore's waiter and retry sleeps advance virtual time.
+While active, botocore's waiter and retry sleeps advance virtual time, and
+adaptive retry mode's client-side rate limiter does not hold omics requests.
+
+The patches are installed once, at the first activation, and stay: each one
+does nothing unless a mock is active. Installing once means no save/restore
+order to get wrong when other libraries patch the same places.
 """
 
 from __future__ import annotations
@@ -22,15 +29,16 @@ import re
 import threading
 import time as _time
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import botocore.client
 import botocore.endpoint
+import botocore.retries.bucket
 import botocore.session
 import botocore.waiter
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
-from botocore.credentials import Credentials
+from botocore.credentials import Credentials, RefreshableCredentials
 from botocore.handlers import BUILTIN_HANDLERS
 
 from .backend.artifacts import ARTIFACT_HOST
@@ -46,18 +54,21 @@ _HANDLER_ID = "omics-mock-before-send"
 _SIGNER_ID = "omics-mock-before-sign"
 
 OMICS_URL = re.compile(
-    r"https?://(?:[a-z0-9-]+-)?omics(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?(?:[/?].*)?$"
+    r"https?://(?:[a-z0-9-]+-)?omics(?:-fips)?\.[a-z0-9-]+\."
+    r"(?:amazonaws\.com(?:\.cn)?|api\.aws)(?::\d+)?(?:[/?].*)?$"
 )
 ARTIFACT_URL = re.compile(rf"https://{re.escape(ARTIFACT_HOST)}/.*")
 _SIGNATURE_SERVICE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/omics/aws4_request")
 
-FAKE_CREDENTIALS = Credentials("AKIAOMICSMOCK0000000", "omics-mock-secret-access-key")
+FAKE_ACCESS_KEY = "AKIAOMICSMOCK0000000"
+FAKE_SECRET_KEY = "omics-mock-secret-access-key"
+FAKE_CREDENTIALS = Credentials(FAKE_ACCESS_KEY, FAKE_SECRET_KEY)
 
 
 class _Body(io.BytesIO):
     """A raw response body botocore can stream or read."""
 
-    def stream(self, **_: Any) -> Any:
+    def stream(self, **_: Any) -> Iterator[bytes]:
         data = self.read()
         if data:
             yield data
@@ -75,25 +86,22 @@ class _VirtualTime(types.ModuleType):
 
 
 class Interceptor:
-    """Owns the hooks; answers with the innermost active environment."""
+    """Owns the hooks; answers with the active environment."""
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
-        self._stack: list[Environment] = []
+        self.environment: Environment | None = None
         self._protocol: Protocol | None = None
-        self._scanned = False
-        self._original_send: Callable[..., Any] | None = None
-        self._original_waiter_time: Any = None
-        self._original_endpoint_time: Any = None
-        self._patched_signers: list[Any] = []
+        self._installed = False
+        self._signers: list[tuple[Any, Any]] = []
+        self._just_answered = threading.local()
         self.safety_net_hits = 0
 
     # -- state -------------------------------------------------------------------
 
     @property
-    def environment(self) -> Environment | None:
-        stack = self._stack
-        return stack[-1] if stack else None
+    def active(self) -> bool:
+        return self.environment is not None
 
     @property
     def protocol(self) -> Protocol:
@@ -108,30 +116,32 @@ class Interceptor:
         return environment.invoke(spec, params, context)
 
     def activate(self, environment: Environment) -> None:
+        """Answer omics requests from ``environment`` until ``deactivate``."""
         with self._lock:
-            if not self._scanned:
-                self._register_on_existing_objects()
-                self._scanned = True
-            self.protocol  # build routing and model before the first request
-            if not self._stack:
-                self._patch_botocore(environment)
-            self._stack.append(environment)
+            if not self._installed:
+                install_process_hooks(self)
+                self._installed = True
+            _ = self.protocol  # build routing and model before the first request
+            self.environment = environment
 
-    def deactivate(self, environment: Environment) -> None:
+    def deactivate(self) -> None:
+        """Stop answering; give clients back the credentials they had."""
         with self._lock:
-            if environment in self._stack:
-                self._stack.remove(environment)
-            if not self._stack:
-                self._unpatch_botocore()
+            self.environment = None
+            for signer, credentials in self._signers:
+                signer._credentials = credentials
+            self._signers.clear()
 
     # -- botocore hooks --------------------------------------------------------------
 
     def on_before_send(self, request: AWSPreparedRequest, event_name: str = "", **_: Any) -> Any:
-        if not self._stack:
+        """Answer a botocore omics request; the operation comes from the event name."""
+        if self.environment is None:
             return None
-        operation = event_name.rpartition(".")[2]
-        body = _body_bytes(request.body)
+        self._just_answered.flag = True
         protocol = self.protocol
+        body = _body_bytes(request.body)
+        operation = event_name.rpartition(".")[2]
         if operation in protocol.spec.operations:
             answer = protocol.handle_operation(operation, request.url, request.headers, body)
         else:
@@ -139,69 +149,60 @@ class Interceptor:
         return AWSResponse(request.url, answer.status, answer.headers, _Body(answer.body))
 
     def on_before_sign(self, request_signer: Any = None, **_: Any) -> None:
-        """Give a credential-less client fake credentials while a mock is active."""
-        if not self._stack or request_signer is None:
+        """Sign with credentials that need nothing from outside the process.
+
+        A client without credentials gets fake ones; a client whose
+        credentials refresh themselves (SSO, assume-role, credential_process)
+        gets static ones with the same access key, so no refresh runs.
+        """
+        if self.environment is None or request_signer is None:
             return
-        if getattr(request_signer, "_credentials", "missing") is None:
-            request_signer._credentials = FAKE_CREDENTIALS
-            self._patched_signers.append(request_signer)
+        current = getattr(request_signer, "_credentials", FAKE_CREDENTIALS)
+        replacement = _offline_credentials(current)
+        if replacement is not None:
+            with self._lock:
+                if request_signer._credentials is current:
+                    self._signers.append((request_signer, current))
+                    request_signer._credentials = replacement
 
-    def _guarded_send(self, endpoint: Any, request: AWSPreparedRequest) -> Any:
-        original = self._original_send
-        assert original is not None
-        if self._stack and _is_omics_request(request):
-            self.safety_net_hits += 1
-            protocol = self.protocol
-            answer = protocol.handle(request.method, request.url, request.headers, _body_bytes(request.body))
-            return AWSResponse(request.url, answer.status, answer.headers, _Body(answer.body))
-        return original(endpoint, request)
+    def guarded_send(
+        self, original: Callable[..., Any], endpoint: Any, request: AWSPreparedRequest
+    ) -> Any:
+        """``Endpoint._send``: answers an omics request no handler answered."""
+        if self.environment is None or not _is_omics_request(request):
+            return original(endpoint, request)
+        self.safety_net_hits += 1
+        body = _body_bytes(request.body)
+        answer = self.protocol.handle(request.method, request.url, request.headers, body)
+        return AWSResponse(request.url, answer.status, answer.headers, _Body(answer.body))
 
-    def _register_on_existing_objects(self) -> None:
-        """Reach sessions and omics clients created before ``import omics_mock``."""
-        for obj in gc.get_objects():
-            if isinstance(obj, botocore.session.Session):
-                register_on_session(obj)
-            elif isinstance(obj, botocore.client.BaseClient):
-                if obj.meta.service_model.service_name == "omics":
-                    register_on_emitter(obj.meta.events)
-
-    def _patch_botocore(self, environment: Environment) -> None:
-        self._original_send = botocore.endpoint.Endpoint._send
-        interceptor = self
-
-        def _send(endpoint: Any, request: AWSPreparedRequest) -> Any:
-            return interceptor._guarded_send(endpoint, request)
-
-        botocore.endpoint.Endpoint._send = _send  # type: ignore[method-assign]
-        virtual = _VirtualTime(self._virtual_sleep)
-        self._original_waiter_time = botocore.waiter.time
-        self._original_endpoint_time = botocore.endpoint.time
-        botocore.waiter.time = virtual  # type: ignore[attr-defined]
-        botocore.endpoint.time = virtual  # type: ignore[attr-defined]
-
-    def _unpatch_botocore(self) -> None:
-        if self._original_send is not None:
-            botocore.endpoint.Endpoint._send = self._original_send  # type: ignore[method-assign]
-            self._original_send = None
-        if self._original_waiter_time is not None:
-            botocore.waiter.time = self._original_waiter_time  # type: ignore[attr-defined]
-            botocore.endpoint.time = self._original_endpoint_time  # type: ignore[attr-defined]
-            self._original_waiter_time = None
-        for signer in self._patched_signers:
-            if signer._credentials is FAKE_CREDENTIALS:
-                signer._credentials = None
-        self._patched_signers.clear()
-
-    def _virtual_sleep(self, seconds: float) -> None:
+    def sleep(self, seconds: float) -> None:
+        """botocore's waiter and retry sleep: virtual while a mock is active."""
         environment = self.environment
         if environment is None:
             _time.sleep(seconds)
         else:
             environment.clock.sleep(seconds)
 
+    def take_rate_limit_pass(self) -> bool:
+        """True once after this thread's omics request was answered by the mock."""
+        if getattr(self._just_answered, "flag", False):
+            self._just_answered.flag = False
+            return self.environment is not None
+        return False
+
     # -- plain HTTP (requests / server) ------------------------------------------------
 
-    def answer_http(self, method: str, url: str, headers: Any, body: bytes | None) -> tuple[int, dict[str, str], bytes]:
+    def answers_url(self, url: str) -> bool:
+        """Whether a plain HTTP call to ``url`` is answered by the mock right now."""
+        if self.environment is None:
+            return False
+        return bool(OMICS_URL.match(url) or ARTIFACT_URL.match(url))
+
+    def answer_http(
+        self, method: str, url: str, headers: Any, body: bytes | None
+    ) -> tuple[int, dict[str, str], bytes]:
+        """Status, headers and body for a plain HTTP request (``requests``, server mode)."""
         environment = self.environment
         if environment is not None and ARTIFACT_URL.match(url):
             data = environment.artifacts.fetch(url)
@@ -212,6 +213,9 @@ class Interceptor:
         return answer.status, answer.headers, answer.body
 
 
+# -- request helpers -------------------------------------------------------------------
+
+
 def _body_bytes(body: Any) -> bytes | None:
     if body is None or isinstance(body, bytes):
         return body
@@ -220,7 +224,13 @@ def _body_bytes(body: Any) -> bytes | None:
     if hasattr(body, "read"):
         data = body.read()
         return data.encode("utf-8") if isinstance(data, str) else data
-    return bytes(body)
+    if isinstance(body, (bytearray, memoryview)):
+        return bytes(body)
+    return b"".join(_chunk_bytes(chunk) for chunk in body)
+
+
+def _chunk_bytes(chunk: bytes | str) -> bytes:
+    return chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
 
 
 def _is_omics_request(request: AWSPreparedRequest) -> bool:
@@ -231,6 +241,18 @@ def _is_omics_request(request: AWSPreparedRequest) -> bool:
         authorization = authorization.decode("latin-1")
     return bool(authorization and _SIGNATURE_SERVICE.search(authorization))
 
+
+def _offline_credentials(current: Any) -> Credentials | None:
+    """Static credentials to sign with instead of ``current``, or ``None`` to keep it."""
+    if current is None:
+        return FAKE_CREDENTIALS
+    if isinstance(current, RefreshableCredentials):
+        # The attribute, not the property: reading the property may refresh.
+        return Credentials(current._access_key or FAKE_ACCESS_KEY, FAKE_SECRET_KEY)
+    return None
+
+
+# -- installation ------------------------------------------------------------------------
 
 INTERCEPTOR = Interceptor()
 
@@ -269,6 +291,115 @@ def install() -> None:
     if (SEND_EVENT, _send_handler) not in BUILTIN_HANDLERS:
         BUILTIN_HANDLERS.append((SEND_EVENT, _send_handler))
         BUILTIN_HANDLERS.append((SIGN_EVENT, _sign_handler))
+
+
+def install_process_hooks(interceptor: Interceptor) -> None:
+    """Everything the first activation sets up, once per process."""
+    register_on_existing_objects()
+    _guard_endpoint_send(interceptor)
+    _virtualise_botocore_sleeps(interceptor)
+    _bypass_adaptive_rate_limit(interceptor)
+    _route_requests_calls(interceptor)
+
+
+def register_on_existing_objects() -> int:
+    """Reach sessions and omics clients created before ``import omics_mock``.
+
+    One C-level pass: ``gc.get_referrers`` on the session and client classes
+    finds their instances (an instance of a Python class refers to its type).
+    Only ``type()`` is consulted, never ``isinstance``, which would call a
+    ``__class__`` property (a werkzeug ``LocalProxy`` raises from it).
+    Returns how many objects were registered.
+    """
+    session_types = set(_with_subclasses(botocore.session.Session))
+    client_types = set(_with_subclasses(botocore.client.BaseClient))
+    registered = 0
+    for obj in gc.get_referrers(*session_types, *client_types):
+        kind = type(obj)
+        if kind in session_types:
+            register_on_session(obj)
+            registered += 1
+        elif kind in client_types and obj.meta.service_model.service_name == "omics":
+            register_on_emitter(obj.meta.events)
+            registered += 1
+    return registered
+
+
+def _with_subclasses(root: type[Any]) -> Iterator[type[Any]]:
+    yield root
+    subclass: type[Any]
+    for subclass in root.__subclasses__():
+        yield from _with_subclasses(subclass)
+
+
+def _guard_endpoint_send(interceptor: Interceptor) -> None:
+    original = botocore.endpoint.Endpoint._send
+
+    def _send(endpoint: Any, request: AWSPreparedRequest) -> Any:
+        return interceptor.guarded_send(original, endpoint, request)
+
+    botocore.endpoint.Endpoint._send = _send
+
+
+def _virtualise_botocore_sleeps(interceptor: Interceptor) -> None:
+    virtual = _VirtualTime(interceptor.sleep)
+    botocore.waiter.time = virtual
+    botocore.endpoint.time = virtual
+
+
+def _bypass_adaptive_rate_limit(interceptor: Interceptor) -> None:
+    """Adaptive retry mode delays requests after throttling with a real wait on a
+    condition variable; an omics request the mock answers skips that wait."""
+    original = botocore.retries.bucket.TokenBucket.acquire
+
+    def acquire(bucket: Any, amount: int = 1, block: bool = True) -> Any:
+        if interceptor.take_rate_limit_pass():
+            return True
+        return original(bucket, amount, block)
+
+    botocore.retries.bucket.TokenBucket.acquire = acquire
+
+
+def _route_requests_calls(interceptor: Interceptor) -> None:
+    """Plain ``requests`` calls to omics hosts go to an in-process adapter."""
+    try:
+        import requests
+    except ImportError:  # pragma: no cover - requests is optional
+        return
+    original = requests.Session.get_adapter
+    adapter = _requests_adapter(interceptor)
+
+    def get_adapter(session: Any, url: str) -> Any:
+        if interceptor.answers_url(url):
+            return adapter
+        return original(session, url)
+
+    requests.Session.get_adapter = get_adapter  # type: ignore[method-assign,assignment]
+
+
+def _requests_adapter(interceptor: Interceptor) -> Any:
+    """A ``requests`` transport adapter answered by ``interceptor``."""
+    import http.client
+
+    import requests.adapters
+    import urllib3
+
+    class OmicsAdapter(requests.adapters.HTTPAdapter):
+        def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+            status, headers, body = interceptor.answer_http(
+                request.method, request.url, request.headers, _body_bytes(request.body)
+            )
+            raw = urllib3.HTTPResponse(
+                body=io.BytesIO(body),
+                headers=headers,
+                status=status,
+                reason=http.client.responses.get(status, ""),
+                preload_content=False,
+                decode_content=False,
+            )
+            return self.build_response(request, raw)
+
+    return OmicsAdapter()
 
 
 install()

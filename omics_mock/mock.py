@@ -5,10 +5,13 @@ process, plain ``requests`` calls to omics hosts too, environment credentials
 are replaced by fake ones, and botocore's waiter and retry sleeps move virtual
 time instead of waiting.
 
-Nesting: the outermost activation owns the state; a mock started while
-another is active joins it (same backends, same clock), so decorated helpers
-called from a decorated test see the test's resources. State is discarded when
-the outermost mock stops; the next start begins empty.
+Nesting: mocks active at the same time form one group with one state. The
+first to start creates the state; a mock started while another is active joins
+it (same backends, same clock), so decorated helpers called from a decorated
+test see the test's resources. The group ends, and its state is discarded,
+when its last mock stops, in whatever order the mocks stop (threads and
+concurrent coroutines need not stop in reverse order); the next start begins
+empty. See ``docs/activation.md``.
 """
 
 from __future__ import annotations
@@ -16,33 +19,50 @@ from __future__ import annotations
 import functools
 import inspect
 import os
-import re
 import sys
 import threading
 import time as _time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import Any, TypeVar, overload
 
+from .backend.clock import VirtualClock
 from .backend.environment import Environment
 from .control import Control
-from .interception import ARTIFACT_URL, INTERCEPTOR, OMICS_URL
-
-if TYPE_CHECKING:
-    import responses
+from .interception import FAKE_ACCESS_KEY, FAKE_SECRET_KEY, INTERCEPTOR
 
 F = TypeVar("F", bound=Callable[..., Any])
 C = TypeVar("C", bound=type)
 
 FAKE_ENVIRONMENT = {
-    "AWS_ACCESS_KEY_ID": "AKIAOMICSMOCK0000000",
-    "AWS_SECRET_ACCESS_KEY": "omics-mock-secret-access-key",
+    "AWS_ACCESS_KEY_ID": FAKE_ACCESS_KEY,
+    "AWS_SECRET_ACCESS_KEY": FAKE_SECRET_KEY,
 }
 CLEARED_ENVIRONMENT = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
 DEFAULT_REGION_VARIABLE = "AWS_DEFAULT_REGION"
+_SETUP_MOCKS = "_omics_mocks_of_setup_method"
 
 _activation_lock = threading.RLock()
 _active: list[OmicsMock] = []
+
+
+class _Group:
+    """What the first mock of a group sets up and its last mock tears down."""
+
+    def __init__(self, environment: Environment) -> None:
+        INTERCEPTOR.activate(environment)  # first: if this fails, nothing has changed
+        self.environment = environment
+        self.saved_environ = _replace_environ()
+        self.sleep_patch = _SleepPatch(environment.clock)
+
+    def close(self) -> None:
+        INTERCEPTOR.deactivate()
+        self.sleep_patch.remove()
+        _restore_environ(self.saved_environ)
+
+
+_group: _Group | None = None
 
 
 class OmicsMock(Control):
@@ -60,11 +80,7 @@ class OmicsMock(Control):
         self.patch_sleep = patch_sleep
         self._account_id = account_id
         super().__init__(self._fresh_environment())
-        self._owner = False
-        self._saved_environ: dict[str, str | None] = {}
-        self._requests_mock: responses.RequestsMock | None = None
-        self._saved_sleep: Callable[[float], None] | None = None
-        self._thread_id: int | None = None
+        self._sleep_thread: int | None = None
 
     def _fresh_environment(self) -> Environment:
         environment = Environment()
@@ -79,42 +95,51 @@ class OmicsMock(Control):
         return self in _active
 
     def start(self) -> OmicsMock:
-        """Activate the mock; returns itself."""
+        """Activate the mock (or join the active group); returns itself."""
+        global _group
         with _activation_lock:
             if self in _active:
                 raise RuntimeError("this omics mock is already active")
-            if _active:
-                self.environment = _active[0].environment
-                self._owner = False
+            if _group is None:
+                _group = _Group(self.environment)
             else:
-                self._owner = True
-                self._replace_environ()
-                self._start_requests_mock()
-            INTERCEPTOR.activate(self.environment)
+                self.environment = _group.environment
             if self.patch_sleep:
-                self._start_sleep_patch()
+                self._sleep_thread = threading.get_ident()
+                _group.sleep_patch.add(self._sleep_thread)
             _active.append(self)
         return self
 
     def stop(self) -> None:
-        """Deactivate the mock; the outermost stop discards all state."""
+        """Deactivate the mock; the group's last stop discards all state."""
+        global _group
         with _activation_lock:
-            if self not in _active:
+            if self not in _active or _group is None:
                 return
             _active.remove(self)
-            if self.patch_sleep:
-                self._stop_sleep_patch()
-            if self._owner:
-                INTERCEPTOR.deactivate(self.environment)
-                self._stop_requests_mock()
-                self._restore_environ()
-                self._owner = False
+            if self._sleep_thread is not None:
+                _group.sleep_patch.discard(self._sleep_thread)
+                self._sleep_thread = None
+            if not _active:
+                _group.close()
+                _group = None
             self.environment = self._fresh_environment()
 
     def __enter__(self) -> OmicsMock:
         return self.start()
 
     def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    async def __aenter__(self) -> OmicsMock:
+        return self.start()
+
+    async def __aexit__(
         self,
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
@@ -136,29 +161,56 @@ class OmicsMock(Control):
         return self._decorate_function(target)
 
     def _decorate_function(self, function: F) -> F:
-        if inspect.iscoroutinefunction(function):
+        """Run ``function`` (plain, coroutine, generator or async generator) under a mock."""
+        if inspect.isasyncgenfunction(function):
+            wrapper: Callable[..., Any] = self._wrap_async_generator(function)
+        elif inspect.iscoroutinefunction(function):
+            wrapper = self._wrap_coroutine(function)
+        elif inspect.isgeneratorfunction(function):
+            wrapper = self._wrap_generator(function)
+        else:
+            wrapper = self._wrap_plain(function)
+        return functools.wraps(function)(wrapper)  # type: ignore[return-value]
 
-            @functools.wraps(function)
-            async def run_async(*args: Any, **kwargs: Any) -> Any:
-                with self._instance():
-                    return await function(*args, **kwargs)
-
-            return run_async  # type: ignore[return-value]
-
-        @functools.wraps(function)
+    def _wrap_plain(self, function: Callable[..., Any]) -> Callable[..., Any]:
         def run(*args: Any, **kwargs: Any) -> Any:
             with self._instance():
                 return function(*args, **kwargs)
 
-        return run  # type: ignore[return-value]
+        return run
+
+    def _wrap_coroutine(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        async def run_async(*args: Any, **kwargs: Any) -> Any:
+            with self._instance():
+                return await function(*args, **kwargs)
+
+        return run_async
+
+    def _wrap_generator(self, function: Callable[..., Iterator[Any]]) -> Callable[..., Any]:
+        def run_generator(*args: Any, **kwargs: Any) -> Any:
+            with self._instance():
+                return (yield from function(*args, **kwargs))
+
+        return run_generator
+
+    def _wrap_async_generator(
+        self, function: Callable[..., AsyncIterator[Any]]
+    ) -> Callable[..., Any]:
+        async def run_async_generator(*args: Any, **kwargs: Any) -> Any:
+            with self._instance():
+                async for item in function(*args, **kwargs):
+                    yield item
+
+        return run_async_generator
 
     def _decorate_class(self, klass: C) -> C:
         unittest = sys.modules.get("unittest")  # a TestCase implies unittest is imported
         if unittest is not None and issubclass(klass, unittest.TestCase):
             return self._decorate_test_case(klass)
-        for name, value in list(vars(klass).items()):
-            if name.startswith("test") and callable(value) and not inspect.isclass(value):
-                setattr(klass, name, self._decorate_function(value))
+        for name in _test_method_names(klass):
+            setattr(klass, name, self._decorate_function(getattr(klass, name)))
+        if callable(getattr(klass, "setup_method", None)):
+            self._decorate_setup_method(klass)
         return klass
 
     def _decorate_test_case(self, klass: C) -> C:
@@ -176,6 +228,32 @@ class OmicsMock(Control):
         klass.setUp = setUp  # type: ignore[attr-defined]
         return klass
 
+    def _decorate_setup_method(self, klass: type) -> None:
+        """pytest's ``setup_method`` starts the test's mock, ``teardown_method``
+        stops it; the test method joins it, so data from setup is visible."""
+        original_setup = klass.setup_method  # type: ignore[attr-defined]
+        original_teardown = getattr(klass, "teardown_method", None)
+        mock = self
+
+        @functools.wraps(original_setup)
+        def setup_method(test: Any, *args: Any) -> None:
+            test.__dict__.setdefault(_SETUP_MOCKS, []).append(mock._instance().start())
+            try:
+                original_setup(test, *args)
+            except BaseException:
+                _stop_setup_mock(test)
+                raise
+
+        def teardown_method(test: Any, *args: Any) -> None:
+            try:
+                if original_teardown is not None:
+                    original_teardown(test, *args)
+            finally:
+                _stop_setup_mock(test)
+
+        klass.setup_method = setup_method  # type: ignore[attr-defined]
+        klass.teardown_method = teardown_method  # type: ignore[attr-defined]
+
     def _instance(self) -> OmicsMock:
         """This mock, or a copy with the same options when this one is already active
         (a decorated function calling itself, or running in two threads at once)."""
@@ -183,78 +261,91 @@ class OmicsMock(Control):
             return self
         return OmicsMock(patch_sleep=self.patch_sleep, account_id=self._account_id)
 
-    # -- environment credentials -----------------------------------------------------
 
-    def _replace_environ(self) -> None:
-        saved: dict[str, str | None] = {}
-        for name, value in FAKE_ENVIRONMENT.items():
-            saved[name] = os.environ.get(name)
+def _test_method_names(klass: type) -> list[str]:
+    """Names of plain functions called ``test*`` on the class or its bases."""
+    names = []
+    for name in dir(klass):
+        if name.startswith("test") and inspect.isfunction(inspect.getattr_static(klass, name)):
+            names.append(name)
+    return names
+
+
+def _stop_setup_mock(test: Any) -> None:
+    """Stop the mock the matching ``setup_method`` started (a stack: base and
+    subclass may both be decorated)."""
+    started = test.__dict__.get(_SETUP_MOCKS)
+    if started:
+        started.pop().stop()
+
+
+# -- environment credentials -------------------------------------------------------------
+
+
+def _replace_environ() -> dict[str, str | None]:
+    """Put fake credentials in ``os.environ``; returns what to restore."""
+    saved: dict[str, str | None] = {}
+    for name, value in FAKE_ENVIRONMENT.items():
+        saved[name] = os.environ.get(name)
+        os.environ[name] = value
+    for name in CLEARED_ENVIRONMENT:
+        saved[name] = os.environ.pop(name, None)
+    if not os.environ.get(DEFAULT_REGION_VARIABLE) and not os.environ.get("AWS_REGION"):
+        saved[DEFAULT_REGION_VARIABLE] = os.environ.get(DEFAULT_REGION_VARIABLE)
+        os.environ[DEFAULT_REGION_VARIABLE] = "us-east-1"
+    return saved
+
+
+def _restore_environ(saved: dict[str, str | None]) -> None:
+    """Put back exactly what ``_replace_environ`` found (unset stays unset)."""
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
             os.environ[name] = value
-        for name in CLEARED_ENVIRONMENT:
-            saved[name] = os.environ.pop(name, None)
-        if not os.environ.get(DEFAULT_REGION_VARIABLE) and not os.environ.get("AWS_REGION"):
-            saved[DEFAULT_REGION_VARIABLE] = os.environ.get(DEFAULT_REGION_VARIABLE)
-            os.environ[DEFAULT_REGION_VARIABLE] = "us-east-1"
-        self._saved_environ = saved
 
-    def _restore_environ(self) -> None:
-        for name, value in self._saved_environ.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        self._saved_environ = {}
 
-    # -- plain HTTP via responses ----------------------------------------------------
+# -- time.sleep opt-in -------------------------------------------------------------------
 
-    def _start_requests_mock(self) -> None:
-        import requests.adapters  # imported on first use: keeps `import omics_mock` light
-        import responses
 
-        current_send = requests.adapters.HTTPAdapter.send
-        mock = responses.RequestsMock(
-            assert_all_requests_are_fired=False, real_adapter_send=current_send
-        )
-        for method in ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"):
-            for pattern in (OMICS_URL, ARTIFACT_URL):
-                mock.add_callback(method, pattern, callback=_answer_requests_call)
-        mock.add_passthru(re.compile(r".*"))
-        mock.start()
-        self._requests_mock = mock
+class _SleepPatch:
+    """``time.sleep`` that moves virtual time in chosen threads, sleeps elsewhere."""
 
-    def _stop_requests_mock(self) -> None:
-        if self._requests_mock is not None:
-            self._requests_mock.stop(allow_assert=False)
-            self._requests_mock = None
+    def __init__(self, clock: VirtualClock) -> None:
+        self._clock = clock
+        self._threads: Counter[int] = Counter()
+        self._real: Callable[[float], None] | None = None
+        """The ``time.sleep`` found when the patch went in; ``None`` when not patched."""
 
-    # -- time.sleep opt-in -----------------------------------------------------------
+    def add(self, thread_id: int) -> None:
+        self._threads[thread_id] += 1
+        if self._real is None:
+            self._real = real = _time.sleep
+            _time.sleep = self._sleeper(real)  # type: ignore[assignment]
 
-    def _start_sleep_patch(self) -> None:
-        self._thread_id = threading.get_ident()
-        self._saved_sleep = _time.sleep
-        real_sleep = self._saved_sleep
-        clock = self.environment.clock
-        owner_thread = self._thread_id
+    def discard(self, thread_id: int) -> None:
+        self._threads[thread_id] -= 1
+        if self._threads[thread_id] <= 0:
+            del self._threads[thread_id]
+        if not self._threads:
+            self.remove()
+
+    def remove(self) -> None:
+        if self._real is not None:
+            _time.sleep = self._real  # type: ignore[assignment]
+            self._real = None
+        self._threads.clear()
+
+    def _sleeper(self, real: Callable[[float], None]) -> Callable[[float], None]:
+        threads, clock = self._threads, self._clock
 
         def sleep(seconds: float) -> None:
-            if threading.get_ident() == owner_thread:
+            if threading.get_ident() in threads:
                 clock.sleep(seconds)
             else:
-                real_sleep(seconds)
+                real(seconds)
 
-        _time.sleep = sleep
-
-    def _stop_sleep_patch(self) -> None:
-        if self._saved_sleep is not None:
-            _time.sleep = self._saved_sleep
-            self._saved_sleep = None
-
-
-def _answer_requests_call(request: Any) -> tuple[int, dict[str, str], bytes]:
-    body = request.body
-    if isinstance(body, str):
-        body = body.encode("utf-8")
-    return INTERCEPTOR.answer_http(request.method, request.url, request.headers, body)
+        return sleep
 
 
 @overload
@@ -262,7 +353,9 @@ def mock_omics(target: F) -> F: ...
 
 
 @overload
-def mock_omics(target: None = None, *, patch_sleep: bool = False, account_id: str | None = None) -> OmicsMock: ...
+def mock_omics(
+    target: None = None, *, patch_sleep: bool = False, account_id: str | None = None
+) -> OmicsMock: ...
 
 
 def mock_omics(

@@ -1,8 +1,12 @@
 """The READY2RUN catalogue: publisher workflows every account can run.
 
 They are found only with ``type=READY2RUN`` (GetWorkflow, ListWorkflows,
-GetWorkflowVersion) and started with ``workflowType=READY2RUN``. Their ARNs
-have an empty account field. The entries below are illustrative stand-ins
+GetWorkflowVersion, ListWorkflowVersions) and started with
+``workflowType=READY2RUN``; without the type the ID is looked up among the
+caller's private workflows and is not found. Their ARNs have an empty account
+field. Nothing can change them: UpdateWorkflow, DeleteWorkflow and
+CreateWorkflowVersion take no type, so they answer ``Workflow <id> not found``,
+and their ARNs are not taggable. The entries below are illustrative stand-ins
 with realistic shapes; tests can add their own with ``mock.ready2run.add``.
 """
 
@@ -14,9 +18,10 @@ from dataclasses import dataclass
 
 from .base import not_found
 from .store import Store
-from .workflow_model import ACTIVE, Definition, Workflow, WorkflowVersion
+from .workflow_model import ACTIVE, READY2RUN, Definition, Workflow, WorkflowVersion
 
 _PUBLISHED = _dt.datetime(2024, 6, 1, tzinfo=_dt.timezone.utc)
+_EXTENSIONS = {"WDL": "wdl", "WDL_LENIENT": "wdl", "NEXTFLOW": "nf", "CWL": "cwl"}
 
 
 @dataclass(frozen=True)
@@ -70,11 +75,21 @@ DEFAULT_ENTRIES: tuple[Ready2RunEntry, ...] = (
 )
 
 
-def _workflow(entry: Ready2RunEntry, region: str) -> Workflow:
-    arn = f"arn:aws:omics:{region}::workflow/{entry.id}"
+def _definition(entry: Ready2RunEntry, version: str = "") -> Definition:
     template = {name: {"description": name, "optional": False} for name in entry.required}
     template.update({name: {"description": name, "optional": True} for name in entry.optional})
-    digest = "sha256:" + hashlib.sha256(entry.name.encode()).hexdigest()
+    return Definition(
+        engine=entry.engine,
+        main="main." + _EXTENSIONS.get(entry.engine, "wdl"),
+        digest="sha256:" + hashlib.sha256(f"{entry.name}{version}".encode()).hexdigest(),
+        parameter_template=template,
+        storage_type="DYNAMIC",
+        accelerators=entry.accelerators,
+    )
+
+
+def _workflow(entry: Ready2RunEntry, region: str) -> Workflow:
+    arn = f"arn:aws:omics:{region}::workflow/{entry.id}"
     workflow = Workflow(
         id=entry.id,
         arn=arn,
@@ -83,15 +98,8 @@ def _workflow(entry: Ready2RunEntry, region: str) -> Workflow:
         name=entry.name,
         description=entry.description,
         creation_time=_PUBLISHED,
-        definition=Definition(
-            engine=entry.engine,
-            main="main." + ("wdl" if entry.engine == "WDL" else "nf"),
-            digest=digest,
-            parameter_template=template,
-            storage_type="DYNAMIC",
-            accelerators=entry.accelerators,
-        ),
-        type="READY2RUN",
+        definition=_definition(entry),
+        type=READY2RUN,
         status=ACTIVE,
         metadata={"publisher": "omics-mock catalogue"},
     )
@@ -102,7 +110,7 @@ def _workflow(entry: Ready2RunEntry, region: str) -> Workflow:
             arn=f"{arn}/version/{name}",
             uuid=_stable_uuid(entry.id + name),
             creation_time=_PUBLISHED,
-            definition=workflow.definition,
+            definition=_definition(entry, name),
             description=f"{entry.name} {name}",
             status=ACTIVE,
         )

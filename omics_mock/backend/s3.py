@@ -1,12 +1,15 @@
-"""Reading S3 objects that requests point at (definitions, batch settings).
+"""Reading S3 objects that requests point at (definitions, READMEs, batch settings).
 
 The mock never talks to real S3. An object is read from, in order:
 
-1. objects registered with the control API (``mock.s3.put_object``);
+1. objects registered with the control API (``mock.s3.put_object``); a bucket
+   "exists" there once it holds one registered object, so another key in the
+   same bucket is a missing object;
 2. moto's S3, when moto's ``mock_aws`` is active in this process.
 
-With neither, ``read_object`` returns ``None`` and the caller decides whether
-the object was essential.
+A missing object (or bucket) in either source is a ``ValidationException``
+naming the URI. When neither source knows the bucket, ``read_object`` returns
+``None`` and the caller decides how much it needed the content.
 """
 
 from __future__ import annotations
@@ -26,9 +29,10 @@ _lock = threading.Lock()
 
 
 def split_uri(uri: str, member: str) -> tuple[str, str]:
+    """``(bucket, key)`` of an ``s3://bucket/key`` URI; ``ValidationException`` otherwise."""
     found = _S3_URI.fullmatch(uri)
     if found is None:
-        raise ValidationException(f"{member} must be an S3 object URI (s3://bucket/key): {uri}")
+        raise ValidationException(f"The {member} must be an S3 object URI (s3://bucket/key): {uri}")
     return found.group("bucket"), found.group("key")
 
 
@@ -41,31 +45,64 @@ def moto_is_active() -> bool:
     return bool(getattr(stubber, "enabled", False))
 
 
-def read_object(backend: OmicsBackend, uri: str, member: str) -> bytes | None:
-    """The object's bytes, or ``None`` if no S3 source is available."""
-    found = read_object_with_etag(backend, uri, member)
+def read_object(
+    backend: OmicsBackend, uri: str, member: str, *, same_region: bool = False
+) -> bytes | None:
+    """The object's bytes, or ``None`` if no S3 source knows its bucket."""
+    found = read_object_with_etag(backend, uri, member, same_region=same_region)
     return None if found is None else found[0]
 
 
 def read_object_with_etag(
-    backend: OmicsBackend, uri: str, member: str
+    backend: OmicsBackend, uri: str, member: str, *, same_region: bool = False
 ) -> tuple[bytes, str] | None:
-    """The object's bytes and ETag, or ``None`` if no S3 source is available.
+    """The object's bytes and ETag, or ``None`` if no S3 source knows its bucket.
 
-    Raises ``ValidationException`` when a source exists but the object does not.
+    Raises ``ValidationException`` when a source knows the bucket but not the
+    object, or (``same_region``) when moto's bucket is in another Region.
     """
     bucket, key = split_uri(uri, member)
-    registered = backend.environment.s3_objects.get((bucket, key))
+    objects = backend.environment.s3_objects
+    registered = objects.get((bucket, key))
     if registered is not None:
         return registered
+    if any(known == bucket for known, _ in objects):
+        raise _missing(member, uri, "the object does not exist")
     if not moto_is_active():
         return None
-    client = _moto_client(backend.region)
+    return _read_from_moto(backend.region, bucket, key, uri, member, same_region)
+
+
+def _read_from_moto(
+    region: str, bucket: str, key: str, uri: str, member: str, same_region: bool
+) -> tuple[bytes, str]:
+    from botocore.exceptions import ClientError
+
+    client = _moto_client(region)
     try:
+        if same_region:
+            location = client.get_bucket_location(Bucket=bucket).get("LocationConstraint")
+            if (location or "us-east-1") != region:
+                raise ValidationException(
+                    f"The {member} {uri} is in Region {location or 'us-east-1'}; "
+                    f"the S3 bucket must be in the same Region as the workflow ({region})."
+                )
         response = client.get_object(Bucket=bucket, Key=key)
-    except Exception as exc:  # botocore ClientError from moto, or a missing bucket
-        raise ValidationException(f"Unable to read {member} {uri}: {exc}") from None
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        reason = (
+            "the bucket does not exist"
+            if code == "NoSuchBucket"
+            else (
+                "the object does not exist" if code in ("NoSuchKey", "404") else f"S3 said {code}"
+            )
+        )
+        raise _missing(member, uri, reason) from None
     return response["Body"].read(), str(response.get("ETag", "")).strip('"')
+
+
+def _missing(member: str, uri: str, reason: str) -> ValidationException:
+    return ValidationException(f"Unable to read the {member} {uri}: {reason}.")
 
 
 def _moto_client(region: str) -> Any:
@@ -74,7 +111,11 @@ def _moto_client(region: str) -> Any:
         if client is None:
             import boto3
 
-            # Credentials come from the environment, which moto fills while active.
-            client = boto3.session.Session().client("s3", region_name=region)
+            # moto answers whatever the credentials; these never leave the process.
+            client = boto3.session.Session(
+                aws_access_key_id="AKIAOMICSMOCKS3READER",
+                aws_secret_access_key="omics-mock",
+                region_name=region,
+            ).client("s3")
             _clients[region] = client
         return client

@@ -1,10 +1,14 @@
 """Tags on every taggable resource, addressed by ARN.
 
 Taggable resources register themselves with the backend under their ARN
-(runs, run groups, run caches, batches, workflows, workflow versions,
-configurations); tasks are not taggable. A resource holds at most
-``quotas.max_tags_per_resource`` tags (50), and keys starting with ``aws:`` are
-reserved.
+(``backend.register_taggable``): workflows and workflow versions here; runs,
+run groups, run caches, batches and configurations from their own families.
+Tasks are not taggable. An ARN is looked up in the caller's own account and
+Region only, so an ARN of another account or Region is not found.
+
+Rules: at most ``quotas.max_tags_per_resource`` tags (50) per resource, on
+create and after a TagResource merge; keys starting with ``aws:`` are reserved
+for AWS and cannot be added or removed.
 """
 
 from __future__ import annotations
@@ -14,22 +18,30 @@ from typing import Any
 from ..protocol.errors import ResourceNotFoundException, ValidationException
 from .base import Family, Params, operation
 
+RESERVED_PREFIX = "aws:"
+
 
 def checked_tags(tags: dict[str, str] | None, limit: int) -> dict[str, str]:
-    """A copy of ``tags`` after the service's rules for a new resource."""
+    """A copy of ``tags`` for a new resource, after the service's rules."""
     result = dict(tags or {})
     _check_reserved(result)
-    if len(result) > limit:
-        raise ValidationException(
-            f"A resource can have at most {limit} tags; the request has {len(result)}."
-        )
+    _check_count(len(result), limit)
     return result
 
 
-def _check_reserved(tags: dict[str, str]) -> None:
-    for key in tags:
-        if key.lower().startswith("aws:"):
-            raise ValidationException(f"Tag keys starting with 'aws:' are reserved: {key}")
+def _check_reserved(keys: Any) -> None:
+    for key in keys:
+        if key.lower().startswith(RESERVED_PREFIX):
+            raise ValidationException(
+                f"Tag keys starting with '{RESERVED_PREFIX}' are reserved for AWS use: {key}"
+            )
+
+
+def _check_count(count: int, limit: int) -> None:
+    if count > limit:
+        raise ValidationException(
+            f"A resource can have at most {limit} tags; the request would give it {count}."
+        )
 
 
 class Tags(Family):
@@ -46,23 +58,18 @@ class Tags(Family):
     @operation("TagResource")
     def tag_resource(self, req: Params) -> dict[str, Any]:
         resource = self._resource(req["resourceArn"])
-        new_tags: dict[str, str] = req["tags"]
-        _check_reserved(new_tags)
-        merged = {**resource.tags, **new_tags}
-        limit = self.backend.settings.quotas.max_tags_per_resource
-        if len(merged) > limit:
-            raise ValidationException(
-                f"A resource can have at most {limit} tags; this request would give "
-                f"{req['resourceArn']} {len(merged)}."
-            )
+        _check_reserved(req["tags"])
+        merged = {**resource.tags, **req["tags"]}
+        _check_count(len(merged), self.backend.settings.quotas.max_tags_per_resource)
         resource.tags = merged
         return {}
 
     @operation("UntagResource")
     def untag_resource(self, req: Params) -> dict[str, Any]:
         resource = self._resource(req["resourceArn"])
-        remove = set(req["tagKeys"])
-        resource.tags = {k: v for k, v in resource.tags.items() if k not in remove}
+        _check_reserved(req["tagKeys"])
+        removed = set(req["tagKeys"])
+        resource.tags = {k: v for k, v in resource.tags.items() if k not in removed}
         return {}
 
     @operation("ListTagsForResource")

@@ -1,4 +1,8 @@
-"""Workflow and workflow-version models, and the outputs they render."""
+"""Workflow and workflow-version models, and the outputs they render.
+
+Both go CREATING -> ACTIVE (or FAILED) after creation and UPDATING -> ACTIVE
+after an update. A workflow's own definition is its default version.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,8 @@ ACTIVE = "ACTIVE"
 CREATING = "CREATING"
 UPDATING = "UPDATING"
 FAILED = "FAILED"
+PRIVATE = "PRIVATE"
+READY2RUN = "READY2RUN"
 
 
 def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
@@ -38,23 +44,41 @@ class Definition:
     bundle: DefinitionBundle | None = None
 
     def required_parameters(self) -> list[str]:
-        return [n for n, p in (self.parameter_template or {}).items() if not p.get("optional", False)]
+        return [
+            n for n, p in (self.parameter_template or {}).items() if not p.get("optional", False)
+        ]
 
     @property
     def readme(self) -> str | None:
+        """The README: given markdown (or readmeUri content), else the bundle's."""
         if self.readme_markdown is not None:
             return self.readme_markdown
         return self.bundle.readme if self.bundle is not None else None
 
+    @property
+    def problem(self) -> str | None:
+        """Why the definition cannot be used, if it cannot."""
+        return self.bundle.problem if self.bundle is not None else None
+
+    @property
+    def outline(self) -> str | None:
+        """The summary the service puts in ``statusMessage`` of an ACTIVE WDL workflow."""
+        return self.bundle.derived.outline if self.bundle is not None else None
+
+    def repository_details(self) -> dict[str, Any] | None:
+        if self.definition_repository is None:
+            return None
+        details = {
+            k: v
+            for k, v in self.definition_repository.items()
+            if k in ("connectionArn", "fullRepositoryId", "sourceReference")
+        }
+        details["providerType"] = "GitHub"
+        return details
+
     def common_output(self) -> dict[str, Any]:
-        repository = None
-        if self.definition_repository is not None:
-            repository = {
-                k: v
-                for k, v in self.definition_repository.items()
-                if k in ("connectionArn", "fullRepositoryId", "sourceReference")
-            }
-            repository["providerType"] = "CodeConnections"
+        """Members GetWorkflow and GetWorkflowVersion share."""
+        derived = self.bundle.derived if self.bundle is not None else None
         return _drop_none(
             {
                 "engine": self.engine,
@@ -66,13 +90,48 @@ class Definition:
                 "accelerators": self.accelerators,
                 "containerRegistryMap": self.container_registry_map,
                 "readmePath": self.readme_path,
-                "definitionRepositoryDetails": repository,
+                "definitionRepositoryDetails": self.repository_details(),
+                "profiles": list(derived.profiles) if derived and derived.profiles else None,
+                "profileParameterTemplates": (
+                    dict(derived.profile_templates)
+                    if derived and derived.profile_templates
+                    else None
+                ),
             }
         )
 
 
-@dataclass
-class WorkflowVersion:
+@dataclass(kw_only=True)
+class _Lifecycle:
+    """Status changes shared by workflows and versions."""
+
+    definition: Definition
+    status: str = CREATING
+    status_message: str | None = None
+
+    def finish_creating(self) -> None:
+        """CREATING -> ACTIVE, or FAILED when the definition cannot be used."""
+        if self.status != CREATING:
+            return
+        problem = self.definition.problem
+        if problem is not None:
+            self.status, self.status_message = FAILED, problem
+        else:
+            self.status, self.status_message = ACTIVE, self.definition.outline
+
+    def begin_update(self) -> None:
+        self.status = UPDATING
+
+    def finish_update(self) -> None:
+        if self.status == UPDATING:
+            self.status = ACTIVE
+
+    def is_runnable(self) -> bool:
+        return self.status == ACTIVE
+
+
+@dataclass(kw_only=True)
+class WorkflowVersion(_Lifecycle):
     """A named version of a workflow."""
 
     workflow: Workflow
@@ -80,10 +139,7 @@ class WorkflowVersion:
     arn: str
     uuid: str
     creation_time: _dt.datetime
-    definition: Definition
     description: str | None = None
-    status: str = CREATING
-    status_message: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
     workflow_bucket_owner_id: str | None = None
 
@@ -107,7 +163,8 @@ class WorkflowVersion:
             "status": self.status,
             "statusMessage": self.status_message,
             "type": self.workflow.type,
-            "tags": dict(self.tags),
+            "tags": dict(self.tags) if self.workflow.type == PRIVATE else None,
+            "metadata": dict(self.workflow.metadata) or None,
             "uuid": self.uuid,
             "workflowBucketOwnerId": self.workflow_bucket_owner_id,
         }
@@ -125,12 +182,13 @@ class WorkflowVersion:
                 "type": self.workflow.type,
                 "digest": self.definition.digest,
                 "creationTime": self.creation_time,
+                "metadata": dict(self.workflow.metadata) or None,
             }
         )
 
 
-@dataclass
-class Workflow:
+@dataclass(kw_only=True)
+class Workflow(_Lifecycle):
     """A private or READY2RUN workflow; its own definition is the default version."""
 
     id: str
@@ -139,11 +197,8 @@ class Workflow:
     owner_account: str
     name: str | None
     creation_time: _dt.datetime
-    definition: Definition
-    type: str = "PRIVATE"
+    type: str = PRIVATE
     description: str | None = None
-    status: str = CREATING
-    status_message: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
     metadata: dict[str, str] = field(default_factory=dict)
     versions: Store[WorkflowVersion] = field(
@@ -169,7 +224,7 @@ class Workflow:
             "description": self.description,
             "creationTime": self.creation_time,
             "statusMessage": self.status_message,
-            "tags": dict(self.tags) if self.type == "PRIVATE" else None,
+            "tags": dict(self.tags) if self.type == PRIVATE else None,
             "metadata": dict(self.metadata) or None,
             "uuid": self.uuid,
         }
@@ -189,6 +244,3 @@ class Workflow:
                 "metadata": dict(self.metadata) or None,
             }
         )
-
-    def is_runnable(self) -> bool:
-        return self.status == ACTIVE

@@ -7,4 +7,11 @@ from .handler import Protocol, RequestContext
 from .model import ServiceSpec, service_spec
 from .serialize import HttpResponse
 
-__all__ = ["HttpResponse", "Protocol", "RequestContext", "ServiceError", "ServiceSpec", "service_spec"]
+__all__ = [
+    "HttpResponse",
+    "Protocol",
+    "RequestContext",
+    "ServiceError",
+    "ServiceSpec",
+    "service_spec",
+]

@@ -57,6 +57,12 @@ class NotSupportedOperationException(ServiceError):
     code = "NotSupportedOperationException"
 
 
+class UnknownOperationException(ServiceError):
+    """No operation matches the request's method and path (not in the model: 404)."""
+
+    code = "UnknownOperationException"
+
+
 ERRORS_BY_CODE: dict[str, type[ServiceError]] = {
     cls.code: cls
     for cls in (

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import InternalServerException, ServiceError
+from .errors import InternalServerException, ServiceError, UnknownOperationException
 from .model import OperationSpec, ServiceSpec, service_spec
 from .parsing import parse_request
-from .routing import Router
+from .routing import Router, base_path_tails
 from .serialize import HttpResponse, serialize_error, serialize_output
 from .validate import raise_if_failed
 
@@ -54,6 +54,21 @@ def request_context(host: str, headers: Mapping[str, Any]) -> RequestContext:
     return RequestContext(found.group(1) if found else DEFAULT_REGION, None)
 
 
+def _match_template(spec: OperationSpec, path: str) -> re.Match[str] | None:
+    """The operation's own path template against the path, below any base path."""
+    match = spec.path_regex.match(path)
+    if match is None:
+        for tail in base_path_tails(path):
+            match = spec.path_regex.match(tail)
+            if match is not None:
+                break
+    return match
+
+
+def _unknown_operation(method: str, path: str) -> ServiceError:
+    return UnknownOperationException(f"No HealthOmics operation matches {method} {path}")
+
+
 class Protocol:
     """The rest-json front of the service, driven entirely by the model."""
 
@@ -65,15 +80,23 @@ class Protocol:
     def handle(
         self, method: str, url: str, headers: Mapping[str, Any], body: bytes | None
     ) -> HttpResponse:
-        """Answer any HTTP request addressed to the service."""
-        parts = urlsplit(url)
-        routed = self.router.route(method.upper(), parts.path or "/")
-        if routed is None:
-            error = ServiceError(f"No HealthOmics operation matches {method.upper()} {parts.path}")
-            error.code = "UnknownOperationException"
-            return serialize_error(error, 404)
-        spec, match = routed
-        return self._run(spec, match, parts.query, parts.hostname or "", headers, body)
+        """Answer any HTTP request addressed to the service; never raises."""
+        try:
+            verb = method.upper()
+            if verb == "HEAD":  # HTTP semantics: GET's status and headers, no body
+                return self.handle("GET", url, headers, body)._replace(body=b"")
+            try:
+                parts = urlsplit(url)
+            except ValueError:
+                return serialize_error(_unknown_operation(verb, url), 404)
+            path = parts.path or "/"
+            routed = self.router.route(verb, path)
+            if routed is None:
+                return serialize_error(_unknown_operation(verb, path), 404)
+            spec, match = routed
+            return self._run(spec, match, parts.query, parts.hostname or "", headers, body)
+        except Exception as exc:  # a malformed URL or a bug before the operation is known
+            return self._internal_error("request", exc)
 
     def handle_operation(
         self,
@@ -82,13 +105,16 @@ class Protocol:
         headers: Mapping[str, Any],
         body: bytes | None,
     ) -> HttpResponse:
-        """Answer a request whose operation is known (botocore's event name)."""
-        spec = self.spec.operations[operation]
-        parts = urlsplit(url)
-        match = spec.path_regex.match(parts.path or "/")
-        if match is None:  # a custom endpoint with a base path: fall back to routing
-            return self.handle(spec.method, url, headers, body)
-        return self._run(spec, match, parts.query, parts.hostname or "", headers, body)
+        """Answer a request whose operation is known (botocore's event name); never raises."""
+        try:
+            spec = self.spec.operations[operation]
+            parts = urlsplit(url)
+            match = _match_template(spec, parts.path or "/")
+            if match is None:  # not this operation's path after all: route it
+                return self.handle(spec.method, url, headers, body)
+            return self._run(spec, match, parts.query, parts.hostname or "", headers, body)
+        except Exception as exc:
+            return self._internal_error(operation, exc)
 
     def _run(
         self,
@@ -109,11 +135,17 @@ class Protocol:
         except ServiceError as error:
             return serialize_error(error, self._status(spec, error))
         except Exception as exc:  # a bug in the mock: answer like the service would
-            logger.exception("omics-mock failed while handling %s", spec.name)
-            error = InternalServerException(
-                f"omics-mock internal error in {spec.name}: {type(exc).__name__}: {exc}"
-            )
-            return serialize_error(error, 500)
+            return self._internal_error(spec.name, exc)
+
+    def _internal_error(self, where: str, exc: Exception) -> HttpResponse:
+        """``InternalServerException`` (500) for an exception that is the mock's fault."""
+        logger.exception("omics-mock failed while handling %s", where)
+        try:
+            detail = f"{type(exc).__name__}: {exc}"
+        except Exception:  # an exception whose str() fails
+            detail = type(exc).__name__
+        error = InternalServerException(f"omics-mock internal error in {where}: {detail}")
+        return serialize_error(error, 500)
 
     def _status(self, spec: OperationSpec, error: ServiceError) -> int:
         status = spec.errors.get(error.code)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from botocore.loaders import create_loader
-from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
+from botocore.model import ListShape, OperationModel, ServiceModel, Shape, StructureShape
 
+from .decode import Decoder, DecoderCompiler, text_converter
 from .validate import Check, ValidatorCompiler
 
 SERVICE_NAME = "omics"
@@ -23,12 +24,14 @@ SERVICE_NAME = "omics"
 
 @dataclass(frozen=True)
 class MemberBinding:
-    """Where one input member travels on the wire."""
+    """Where one member travels on the wire, and how its wire value becomes Python."""
 
     member: str
     wire_name: str
     type_name: str
-    list_member_type: str | None = None
+    is_list: bool = False
+    convert: Decoder | None = None
+    """Wire value (text for URI/query/header, JSON for the body) to Python; ``None``: as is."""
 
 
 @dataclass
@@ -47,11 +50,10 @@ class OperationSpec:
     header_members: tuple[MemberBinding, ...]
     body_members: tuple[MemberBinding, ...]
     payload_member: MemberBinding | None
-    blob_body_members: tuple[str, ...]
-    timestamp_body_members: tuple[str, ...]
     success_status: int
     has_output: bool
     output_header_members: tuple[MemberBinding, ...]
+    output_payload: MemberBinding | None
     errors: dict[str, int]
     model: OperationModel
     _validator: Check | None = field(default=None, repr=False)
@@ -99,53 +101,67 @@ def _group(label: str) -> str:
     return re.sub(r"\W", "_", label)
 
 
-def _binding(name: str, shape: Shape) -> MemberBinding:
+def _text_binding(name: str, shape: Shape) -> MemberBinding:
+    """A member carried as text (URI label, query string, header)."""
     wire = shape.serialization.get("name", name)
-    list_type = None
-    if shape.type_name == "list":
-        list_type = shape.member.type_name  # type: ignore[attr-defined]
-    return MemberBinding(name, wire, shape.type_name, list_type)
+    if isinstance(shape, ListShape):
+        return MemberBinding(name, wire, "list", True, text_converter(shape.member.type_name))
+    return MemberBinding(name, wire, shape.type_name, False, text_converter(shape.type_name))
 
 
-def _build_spec(model: OperationModel) -> OperationSpec:
-    http = model.http
-    uri = http["requestUri"]
-    path_regex, literal, count, first = _path_regex(uri)
-    uri_members: list[MemberBinding] = []
-    query: list[MemberBinding] = []
+class _Bindings:
+    """Input members sorted by where they travel."""
+
+    def __init__(self, shape: Shape | None, decoders: DecoderCompiler) -> None:
+        self.uri: list[MemberBinding] = []
+        self.query: list[MemberBinding] = []
+        self.headers: list[MemberBinding] = []
+        self.body: list[MemberBinding] = []
+        self.payload: MemberBinding | None = None
+        if isinstance(shape, StructureShape):
+            payload_name = shape.serialization.get("payload")
+            for name, member in shape.members.items():
+                self._add(name, member, name == payload_name, decoders)
+
+    def _add(self, name: str, member: Shape, is_payload: bool, decoders: DecoderCompiler) -> None:
+        location = member.serialization.get("location")
+        if location == "uri":
+            binding = _text_binding(name, member)
+            self.uri.append(replace(binding, wire_name=_group(binding.wire_name)))
+        elif location == "querystring":
+            self.query.append(_text_binding(name, member))
+        elif location in ("header", "headers"):
+            self.headers.append(_text_binding(name, member))
+        elif is_payload:
+            self.payload = MemberBinding(
+                name, name, member.type_name, False, decoders.for_shape(member)
+            )
+        else:
+            wire = member.serialization.get("name", name)
+            self.body.append(
+                MemberBinding(name, wire, member.type_name, False, decoders.for_shape(member))
+            )
+
+
+def _output_bindings(shape: Shape | None) -> tuple[tuple[MemberBinding, ...], MemberBinding | None]:
     headers: list[MemberBinding] = []
-    body: list[MemberBinding] = []
-    blobs: list[str] = []
-    timestamps: list[str] = []
     payload: MemberBinding | None = None
-    shape = model.input_shape
     if isinstance(shape, StructureShape):
         payload_name = shape.serialization.get("payload")
         for name, member in shape.members.items():
-            location = member.serialization.get("location")
-            binding = _binding(name, member)
-            if location == "uri":
-                uri_members.append(
-                    MemberBinding(name, _group(binding.wire_name), member.type_name)
-                )
-            elif location == "querystring":
-                query.append(binding)
-            elif location in ("header", "headers"):
-                headers.append(binding)
-            elif name == payload_name:
-                payload = binding
-            else:
-                body.append(binding)
-                if member.type_name == "blob":
-                    blobs.append(binding.wire_name)
-                elif member.type_name == "timestamp":
-                    timestamps.append(binding.wire_name)
-    output_headers: list[MemberBinding] = []
-    out_shape = model.output_shape
-    if isinstance(out_shape, StructureShape):
-        for name, member in out_shape.members.items():
             if member.serialization.get("location") in ("header", "headers"):
-                output_headers.append(_binding(name, member))
+                headers.append(_text_binding(name, member))
+            elif name == payload_name:
+                payload = MemberBinding(name, name, member.type_name)
+    return tuple(headers), payload
+
+
+def _build_spec(model: OperationModel, decoders: DecoderCompiler) -> OperationSpec:
+    http = model.http
+    uri = http["requestUri"]
+    path_regex, literal, count, first = _path_regex(uri)
+    bindings = _Bindings(model.input_shape, decoders)
+    output_headers, output_payload = _output_bindings(model.output_shape)
     errors = {
         err.name: int(err.metadata.get("error", {}).get("httpStatusCode", 400))
         for err in model.error_shapes
@@ -158,16 +174,15 @@ def _build_spec(model: OperationModel) -> OperationSpec:
         literal_segments=literal,
         segment_count=count,
         first_segment=first,
-        uri_members=tuple(uri_members),
-        query_members=tuple(query),
-        header_members=tuple(headers),
-        body_members=tuple(body),
-        payload_member=payload,
-        blob_body_members=tuple(blobs),
-        timestamp_body_members=tuple(timestamps),
+        uri_members=tuple(bindings.uri),
+        query_members=tuple(bindings.query),
+        header_members=tuple(bindings.headers),
+        body_members=tuple(bindings.body),
+        payload_member=bindings.payload,
         success_status=int(http.get("responseCode", 200)),
-        has_output=out_shape is not None,
-        output_header_members=tuple(output_headers),
+        has_output=model.output_shape is not None,
+        output_header_members=output_headers,
+        output_payload=output_payload,
         errors=errors,
         model=model,
     )
@@ -178,8 +193,9 @@ class ServiceSpec:
 
     def __init__(self, service_model: ServiceModel) -> None:
         self.service_model = service_model
+        decoders = DecoderCompiler()
         self.operations: dict[str, OperationSpec] = {
-            name: _build_spec(service_model.operation_model(name))
+            name: _build_spec(service_model.operation_model(name), decoders)
             for name in service_model.operation_names
         }
         self.error_status: dict[str, int] = {

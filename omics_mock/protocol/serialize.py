@@ -10,11 +10,11 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import json
-import uuid
+import random
 from typing import Any, NamedTuple
 
 from .errors import ServiceError
-from .model import OperationSpec
+from .model import MemberBinding, OperationSpec
 
 JSON_CONTENT_TYPE = "application/json"
 
@@ -45,22 +45,59 @@ def _json_default(value: Any) -> Any:
 _dumps = json.JSONEncoder(default=_json_default, separators=(",", ":"), ensure_ascii=False).encode
 
 
+def request_id() -> str:
+    """A random uuid4-shaped request id (cheaper than ``uuid.uuid4``)."""
+    text = "%032x" % (random.getrandbits(128) & _UUID4_MASK | _UUID4_BITS)
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+_UUID4_MASK = ~((0xF000 << 64) | (0xC000 << 48)) & ((1 << 128) - 1)
+_UUID4_BITS = (0x4000 << 64) | (0x8000 << 48)
+
+
 def _base_headers() -> dict[str, str]:
-    return {"x-amzn-requestid": str(uuid.uuid4())}
+    return {"x-amzn-requestid": request_id()}
 
 
 def serialize_output(spec: OperationSpec, result: Any) -> HttpResponse:
     """The success response for ``result`` under the operation's output shape."""
     headers = _base_headers()
-    if not spec.has_output:
+    if not spec.has_output or spec.success_status == 204:  # HTTP forbids a body on 204
         return HttpResponse(spec.success_status, headers, b"")
     data = dict(result) if result else {}
     for binding in spec.output_header_members:
         value = data.pop(binding.member, None)
         if value is not None:
-            headers[binding.wire_name] = iso8601(value) if isinstance(value, _dt.datetime) else str(value)
+            headers[binding.wire_name] = _header_text(value)
+    if spec.output_payload is not None:
+        return _payload_response(
+            spec, spec.output_payload, data.get(spec.output_payload.member), headers
+        )
     headers["content-type"] = JSON_CONTENT_TYPE
     return HttpResponse(spec.success_status, headers, _dumps(data).encode("utf-8"))
+
+
+def _header_text(value: Any) -> str:
+    if isinstance(value, _dt.datetime):
+        return iso8601(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _payload_response(
+    spec: OperationSpec, binding: MemberBinding, value: Any, headers: dict[str, str]
+) -> HttpResponse:
+    """An output whose payload member is the whole body (streams, documents)."""
+    if binding.type_name in ("blob", "string"):
+        if isinstance(value, str):
+            value = value.encode("utf-8")
+        elif hasattr(value, "read"):
+            value = value.read()
+        headers["content-type"] = "application/octet-stream"
+        return HttpResponse(spec.success_status, headers, bytes(value or b""))
+    headers["content-type"] = JSON_CONTENT_TYPE
+    return HttpResponse(spec.success_status, headers, _dumps(value or {}).encode("utf-8"))
 
 
 def serialize_error(error: ServiceError, status: int) -> HttpResponse:

@@ -8,16 +8,23 @@ follow the AWS form::
     1 validation error detected: Value '101' at 'priority' failed to satisfy
     constraint: Member must have value less than or equal to 100000
 
+Members of lists and maps of scalars are reported once, at the collection,
+with the member's whole constraint set (``Member must satisfy constraint:
+[...]``, ``Map keys must ...``, ``Map value must ...``); structures inside lists
+and maps are checked in place (``inlineSettings.1.member.runSettingId``,
+``parameterTemplate.<name>.member.description``).
+
 Patterns are matched against the whole value (Java's ``Matcher.matches``).
 Java-style ``\\p{..}`` classes are compiled with the ``regex`` package; the
-others with ``re``, which is faster.
+others with ``re`` in ASCII mode (Java's ``\\w`` and ``\\d`` are ASCII).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from botocore.model import ListShape, MapShape, Shape, StructureShape
@@ -27,19 +34,16 @@ from .errors import ValidationException
 Check = Callable[[Any, str, list[str]], None]
 """Validate ``value`` found at ``path``, appending messages to the list."""
 
-_TYPE_NAMES = {
-    "string": "string",
-    "integer": "integer",
-    "long": "long",
-    "boolean": "boolean",
-    "float": "float",
-    "double": "double",
-    "blob": "blob",
-    "timestamp": "timestamp",
-    "structure": "structure",
-    "list": "list",
-    "map": "map",
-}
+Rule = tuple[Callable[[Any], bool], str]
+"""A constraint: the test a valid value passes, and the text AWS gives for it."""
+
+Members = Iterable[tuple[Any, Any]]
+"""(index or key, member value) pairs of a list or map."""
+
+MemberCheck = Callable[[Any, Members, str, list[str]], None]
+"""Check a collection's members: (collection, members, collection path, errors)."""
+
+NOT_NULL = "Member must not be null"
 
 
 def render(value: Any) -> str:
@@ -52,7 +56,7 @@ def render(value: Any) -> str:
         return "[" + ", ".join(render(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}={render(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, bytes):
+    if isinstance(value, (bytes, bytearray)):
         return f"java.nio.HeapByteBuffer[pos=0 lim={len(value)} cap={len(value)}]"
     return str(value)
 
@@ -76,8 +80,31 @@ def compile_pattern(pattern: str) -> Callable[[str], Any]:
     if "\\p{" in pattern or "\\P{" in pattern:
         import regex  # only needed for Java-style Unicode classes; imported on first use
 
-        return regex.compile(pattern).fullmatch
-    return re.compile(pattern).fullmatch
+        compiled: Any = regex.compile(pattern)
+        return compiled.fullmatch  # type: ignore[no-any-return]
+    return re.compile(pattern, re.ASCII).fullmatch
+
+
+@dataclass(frozen=True)
+class ScalarRules:
+    """Everything a scalar shape demands: a type and ordered constraints."""
+
+    type_ok: Callable[[Any], bool]
+    type_text: str
+    rules: tuple[Rule, ...]
+
+    @property
+    def summary(self) -> list[str]:
+        """The whole constraint set, as listed inside ``[...]`` for collection members."""
+        return [text for _, text in self.rules]
+
+    def passes(self, value: Any) -> bool:
+        if not self.type_ok(value):
+            return False
+        for test, _ in self.rules:  # noqa: SIM110 (a plain loop is faster than all(...))
+            if not test(value):
+                return False
+        return True
 
 
 class ValidatorCompiler:
@@ -98,38 +125,22 @@ class ValidatorCompiler:
         self._cache[shape.name] = check
         return check
 
-    # -- shape kinds ---------------------------------------------------------
-
     def _build(self, shape: Shape) -> Check:
-        kind = shape.type_name
         if shape.metadata.get("document"):
             return _accept_anything
         if isinstance(shape, StructureShape):
-            if shape.metadata.get("union"):
-                return self._union(shape)
-            return self._structure(shape)
+            return self._union(shape) if shape.metadata.get("union") else self._structure(shape)
         if isinstance(shape, ListShape):
             return self._list(shape)
         if isinstance(shape, MapShape):
             return self._map(shape)
-        constraints = self._scalar_constraints(shape)
-        type_ok = _TYPE_CHECKS.get(kind, _accept_type)
-        type_name = _TYPE_NAMES.get(kind, kind)
+        return _scalar_check(scalar_rules(shape))
 
-        def check_scalar(value: Any, path: str, errors: list[str]) -> None:
-            if not type_ok(value):
-                errors.append(failure(value, path, f"Member must be of type {type_name}"))
-                return
-            for constraint in constraints:
-                message = constraint(value)
-                if message is not None:
-                    errors.append(failure(value, path, message))
-
-        return check_scalar
+    # -- containers ----------------------------------------------------------------
 
     def _structure(self, shape: StructureShape) -> Check:
         required = tuple(shape.required_members)
-        members = tuple((name, self.for_shape(member)) for name, member in shape.members.items())
+        checks = {name: self.for_shape(member) for name, member in shape.members.items()}
 
         def check_structure(value: Any, path: str, errors: list[str]) -> None:
             if not isinstance(value, dict):
@@ -138,162 +149,199 @@ class ValidatorCompiler:
             prefix = f"{path}." if path else ""
             for name in required:
                 if value.get(name) is None:
-                    errors.append(failure(None, prefix + name, "Member must not be null"))
-            for name, check in members:
-                member_value = value.get(name)
-                if member_value is not None:
-                    check(member_value, prefix + name, errors)
+                    errors.append(failure(None, prefix + name, NOT_NULL))
+            for name, item in value.items():
+                if item is not None:
+                    check = checks.get(name)
+                    if check is not None:
+                        check(item, prefix + name, errors)
 
         return check_structure
 
     def _union(self, shape: StructureShape) -> Check:
         structure = self._structure(shape)
+        members = frozenset(shape.members)
         names = ", ".join(shape.members)
+        text = f"Member must have exactly one of the following members set: [{names}]"
 
         def check_union(value: Any, path: str, errors: list[str]) -> None:
             if isinstance(value, dict):
-                chosen = [k for k, v in value.items() if v is not None and k in shape.members]
+                chosen = [k for k, v in value.items() if v is not None and k in members]
                 if len(chosen) != 1:
-                    errors.append(
-                        failure(
-                            value,
-                            path,
-                            f"Member must have exactly one of the following members set: [{names}]",
-                        )
-                    )
+                    errors.append(failure(value, path, text))
                     return
             structure(value, path, errors)
 
         return check_union
 
     def _list(self, shape: ListShape) -> Check:
-        size = self._size_constraints(shape)
-        member = shape.member
-        if isinstance(member, (StructureShape, ListShape, MapShape)):
-            item_check = self.for_shape(member)
-
-            def check_items(items: list[Any], path: str, errors: list[str]) -> None:
-                for index, item in enumerate(items, start=1):
-                    if item is None:
-                        errors.append(failure(None, f"{path}.{index}.member", "Member must not be null"))
-                    else:
-                        item_check(item, f"{path}.{index}.member", errors)
-
-        else:
-            item_check = self.for_shape(member)
-
-            def check_items(items: list[Any], path: str, errors: list[str]) -> None:
-                nested = _nested_failures(item_check, items)
-                if nested:
-                    errors.append(
-                        failure(items, path, f"Member must satisfy constraint: [{', '.join(nested)}]")
-                    )
+        size = size_rules(shape)
+        items = self._members(shape.member, "Member must satisfy constraint")
 
         def check_list(value: Any, path: str, errors: list[str]) -> None:
             if not isinstance(value, list):
                 errors.append(failure(value, path, "Member must be of type list"))
                 return
-            for constraint in size:
-                message = constraint(value)
-                if message is not None:
-                    errors.append(failure(value, path, message))
-            check_items(value, path, errors)
+            _apply(size, value, path, errors)
+            items(value, enumerate(value, start=1), path, errors)
 
         return check_list
 
     def _map(self, shape: MapShape) -> Check:
-        size = self._size_constraints(shape)
-        key_check = self.for_shape(shape.key)
-        value_shape = shape.value
-        value_check = self.for_shape(value_shape)
-        scalar_values = not isinstance(value_shape, (StructureShape, ListShape, MapShape))
+        size = size_rules(shape)
+        keys = self._members(shape.key, "Map keys must satisfy constraint")
+        values = self._members(shape.value, "Map value must satisfy constraint")
 
         def check_map(value: Any, path: str, errors: list[str]) -> None:
             if not isinstance(value, dict):
                 errors.append(failure(value, path, "Member must be of type map"))
                 return
-            for constraint in size:
-                message = constraint(value)
-                if message is not None:
-                    errors.append(failure(value, path, message))
-            key_failures = _nested_failures(key_check, list(value))
-            if key_failures:
-                errors.append(
-                    failure(value, path, f"Map keys must satisfy constraint: [{', '.join(key_failures)}]")
-                )
-            if scalar_values:
-                value_failures = _nested_failures(value_check, list(value.values()))
-                if value_failures:
-                    errors.append(
-                        failure(
-                            value, path, f"Map value must satisfy constraint: [{', '.join(value_failures)}]"
-                        )
-                    )
-            else:
-                for key, item in value.items():
-                    if item is not None:
-                        value_check(item, f"{path}.{key}.member", errors)
+            _apply(size, value, path, errors)
+            keys(value, ((k, k) for k in value), path, errors)
+            values(value, value.items(), path, errors)
 
         return check_map
 
-    # -- constraint builders -------------------------------------------------
+    def _members(self, shape: Shape, heading: str) -> MemberCheck:
+        """How the members of a list or map are checked.
 
-    def _size_constraints(self, shape: Shape) -> list[Callable[[Any], str | None]]:
-        meta = shape.metadata
-        out: list[Callable[[Any], str | None]] = []
+        Structures, lists and maps are checked in place at their own path;
+        scalars are summed up in one failure at the collection's path.
+        """
+        if shape.metadata.get("document"):
+            return _no_member_checks
+        if isinstance(shape, (StructureShape, ListShape, MapShape)):
+            return _nested_members(self.for_shape(shape))
+        return _scalar_members(scalar_rules(shape), heading)
+
+
+# -- scalars ---------------------------------------------------------------------------
+
+
+def scalar_rules(shape: Shape) -> ScalarRules:
+    """The type test and the constraints of a scalar shape, in AWS's order."""
+    kind = shape.type_name
+    meta = shape.metadata
+    rules: list[Rule] = []
+    if kind in ("string", "blob"):
+        rules.extend(size_rules(shape))
+        if "pattern" in meta:
+            matches = compile_pattern(meta["pattern"])
+            rules.append(
+                (
+                    lambda v: matches(v) is not None,
+                    f"Member must satisfy regular expression pattern: {meta['pattern']}",
+                )
+            )
+        if "enum" in meta:
+            allowed = frozenset(meta["enum"])
+            rules.append(
+                (
+                    lambda v: v in allowed,
+                    f"Member must satisfy enum value set: [{', '.join(meta['enum'])}]",
+                )
+            )
+    elif kind in ("integer", "long", "float", "double"):
         if "max" in meta:
             high = meta["max"]
-            out.append(
-                lambda v: None if len(v) <= high else f"Member must have length less than or equal to {high}"
+            rules.append(
+                (lambda v: v <= high, f"Member must have value less than or equal to {high}")
             )
         if "min" in meta:
             low = meta["min"]
-            out.append(
-                lambda v: None if len(v) >= low else f"Member must have length greater than or equal to {low}"
+            rules.append(
+                (lambda v: v >= low, f"Member must have value greater than or equal to {low}")
             )
-        return out
-
-    def _scalar_constraints(self, shape: Shape) -> list[Callable[[Any], str | None]]:
-        meta = shape.metadata
-        kind = shape.type_name
-        out: list[Callable[[Any], str | None]] = []
-        if kind in ("string", "blob"):
-            if "enum" in meta:
-                allowed = frozenset(meta["enum"])
-                listed = ", ".join(meta["enum"])
-                out.append(
-                    lambda v: None if v in allowed else f"Member must satisfy enum value set: [{listed}]"
-                )
-            if "pattern" in meta:
-                matches = compile_pattern(meta["pattern"])
-                text = f"Member must satisfy regular expression pattern: {meta['pattern']}"
-                out.append(lambda v: None if matches(v) else text)
-            out.extend(self._size_constraints(shape))
-        elif kind in ("integer", "long", "float", "double"):
-            if "max" in meta:
-                high = meta["max"]
-                out.append(
-                    lambda v: None if v <= high else f"Member must have value less than or equal to {high}"
-                )
-            if "min" in meta:
-                low = meta["min"]
-                out.append(
-                    lambda v: None if v >= low else f"Member must have value greater than or equal to {low}"
-                )
-        return out
+    type_ok = _TYPE_CHECKS.get(kind, _accept_type)
+    return ScalarRules(
+        type_ok, _TYPE_TEXTS.get(kind, f"Member must be of type {kind}"), tuple(rules)
+    )
 
 
-def _nested_failures(check: Check, values: list[Any]) -> list[str]:
-    """Constraint texts (without the ``Value ... at`` prefix) failed by any of ``values``."""
-    seen: list[str] = []
-    for item in values:
-        found: list[str] = []
-        check(item, "", found)
-        for line in found:
-            text = line.split("failed to satisfy constraint: ", 1)[-1]
-            if text not in seen:
-                seen.append(text)
-    return seen
+def size_rules(shape: Shape) -> list[Rule]:
+    """Length (strings, blobs) or size (lists, maps) bounds: max first, as AWS lists them."""
+    meta = shape.metadata
+    out: list[Rule] = []
+    if "max" in meta:
+        high = meta["max"]
+        out.append(
+            (lambda v: len(v) <= high, f"Member must have length less than or equal to {high}")
+        )
+    if "min" in meta:
+        low = meta["min"]
+        out.append(
+            (lambda v: len(v) >= low, f"Member must have length greater than or equal to {low}")
+        )
+    return out
+
+
+def _scalar_check(rules: ScalarRules) -> Check:
+    type_ok, type_text, constraints = rules.type_ok, rules.type_text, rules.rules
+
+    def check_scalar(value: Any, path: str, errors: list[str]) -> None:
+        if not type_ok(value):
+            errors.append(failure(value, path, type_text))
+            return
+        for test, text in constraints:
+            if not test(value):
+                errors.append(failure(value, path, text))
+
+    return check_scalar
+
+
+def _apply(rules: list[Rule], value: Any, path: str, errors: list[str]) -> None:
+    for test, text in rules:
+        if not test(value):
+            errors.append(failure(value, path, text))
+
+
+# -- members of lists and maps -----------------------------------------------------------
+
+
+def _no_member_checks(collection: Any, members: Members, path: str, errors: list[str]) -> None:
+    """Documents inside collections take any JSON value."""
+
+
+def _nested_members(check: Check) -> MemberCheck:
+    """Each member at ``<path>.<index or key>.member``."""
+
+    def check_nested(collection: Any, members: Members, path: str, errors: list[str]) -> None:
+        for label, item in members:
+            member_path = f"{path}.{label}.member"
+            if item is None:
+                errors.append(failure(None, member_path, NOT_NULL))
+            else:
+                check(item, member_path, errors)
+
+    return check_nested
+
+
+def _scalar_members(rules: ScalarRules, heading: str) -> MemberCheck:
+    """One failure at the collection, listing the member's whole constraint set."""
+    summary = rules.summary
+
+    def check_scalars(collection: Any, members: Members, path: str, errors: list[str]) -> None:
+        extra: list[str] = []
+        failed = False
+        for _, item in members:
+            if item is None:
+                _note(extra, NOT_NULL)
+            elif not rules.type_ok(item):
+                _note(extra, rules.type_text)
+            elif not failed and not rules.passes(item):
+                failed = True
+        if failed or extra:
+            errors.append(failure(collection, path, f"{heading}: [{', '.join(summary + extra)}]"))
+
+    return check_scalars
+
+
+def _note(texts: list[str], text: str) -> None:
+    if text not in texts:
+        texts.append(text)
+
+
+# -- types -------------------------------------------------------------------------------
 
 
 def _accept_anything(value: Any, path: str, errors: list[str]) -> None:
@@ -321,4 +369,9 @@ _TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
     "boolean": lambda v: isinstance(v, bool),
     "blob": lambda v: isinstance(v, (bytes, bytearray)),
     "timestamp": lambda v: isinstance(v, _dt.datetime),
+}
+
+_TYPE_TEXTS: dict[str, str] = {
+    "blob": "Member must be base64-encoded binary data",
+    "timestamp": "Member must be a timestamp (epoch seconds or ISO 8601)",
 }
