@@ -57,7 +57,9 @@ class Faults:
         virtual while the mock is active).
         """
         if error not in ERRORS_BY_CODE:
-            raise ValueError(f"{error} is not a HealthOmics exception; use one of {sorted(ERRORS_BY_CODE)}")
+            raise ValueError(
+                f"{error} is not a HealthOmics exception; use one of {sorted(ERRORS_BY_CODE)}"
+            )
         if times < 1:
             raise ValueError("times must be at least 1")
         environment = self._control.environment
@@ -131,7 +133,9 @@ class Ready2RunControl:
         versions: tuple[str, ...] = (),
     ) -> None:
         """Publish a READY2RUN workflow in every account and Region of this mock."""
-        entry = Ready2RunEntry(workflow_id, name, description or name, engine, required, optional, versions)
+        entry = Ready2RunEntry(
+            workflow_id, name, description or name, engine, required, optional, versions
+        )
         self._control.environment.add_ready2run(entry)
 
     def list(self, region: str = "us-east-1") -> list[Workflow]:
@@ -196,40 +200,68 @@ class RunsControl:
     def status(self, run_id: str, account_id: str | None = None, region: str | None = None) -> str:
         return self.get(run_id, account_id, region).status
 
-    def complete(self, run_id: str, *, immediately: bool = True, account_id: str | None = None,
-                 region: str | None = None) -> None:
+    def complete(
+        self,
+        run_id: str,
+        *,
+        immediately: bool = True,
+        account_id: str | None = None,
+        region: str | None = None,
+    ) -> None:
         """End an active run as COMPLETED now."""
         backend, run = self._find(run_id, account_id, region)
         with backend.lock:
             self._require_active(run)
-            backend.runs.simulation.complete(run, backend.clock.now(), immediately)  # type: ignore[attr-defined]
+            backend.runs.simulation.complete(run, backend.clock.now(), immediately)
 
-    def fail(self, run_id: str, reason: str = "WORKFLOW_RUN_FAILED", message: str | None = None, *,
-             immediately: bool = True, account_id: str | None = None, region: str | None = None) -> None:
+    def fail(
+        self,
+        run_id: str,
+        reason: str = "WORKFLOW_RUN_FAILED",
+        message: str | None = None,
+        *,
+        immediately: bool = True,
+        account_id: str | None = None,
+        region: str | None = None,
+    ) -> None:
         """End an active run as FAILED now, with ``failureReason`` ``reason``."""
         backend, run = self._find(run_id, account_id, region)
         with backend.lock:
             self._require_active(run)
-            backend.runs.simulation.fail(run, backend.clock.now(), reason, message, immediately)  # type: ignore[attr-defined]
+            backend.runs.simulation.fail(run, backend.clock.now(), reason, message, immediately)
 
-    def keep_running(self, run_id: str, account_id: str | None = None, region: str | None = None) -> None:
+    def keep_running(
+        self, run_id: str, account_id: str | None = None, region: str | None = None
+    ) -> None:
         """Hold the run in RUNNING (once it gets there) until ``release``."""
         backend, run = self._find(run_id, account_id, region)
         with backend.lock:
-            backend.runs.simulation.hold(run)  # type: ignore[attr-defined]
+            backend.runs.simulation.hold(run)
 
-    def release(self, run_id: str, account_id: str | None = None, region: str | None = None) -> None:
+    def release(
+        self, run_id: str, account_id: str | None = None, region: str | None = None
+    ) -> None:
         """Let a held run finish its RUNNING phase (at once if its time has passed)."""
         backend, run = self._find(run_id, account_id, region)
         with backend.lock:
-            backend.runs.simulation.release(run, backend.clock.now())  # type: ignore[attr-defined]
+            backend.runs.simulation.release(run, backend.clock.now())
 
-    def set_durations(self, *, workflow_id: str | None = None, run_id: str | None = None,
-                      pending: Duration = None, starting: Duration = None, running: Duration = None,
-                      stopping: Duration = None, task: Duration = None) -> None:
+    def set_durations(
+        self,
+        *,
+        workflow_id: str | None = None,
+        run_id: str | None = None,
+        pending: Duration = None,
+        starting: Duration = None,
+        running: Duration = None,
+        stopping: Duration = None,
+        task: Duration = None,
+    ) -> None:
         """Phase durations (seconds or timedelta): for every run, one workflow's
         future runs, or one run's phases not yet begun."""
-        timing = _timing(pending=pending, starting=starting, running=running, stopping=stopping, task=task)
+        timing = _timing(
+            pending=pending, starting=starting, running=running, stopping=stopping, task=task
+        )
         state = self._control.environment.run_control
         if run_id is not None:
             backend, run = self._find(run_id, None, None)
@@ -244,14 +276,18 @@ class RunsControl:
 
     def script(self, workflow_id: str, outcomes: Iterable[str | Outcome | tuple[str, str]]) -> None:
         """The next runs of a workflow end with these outcomes, in order, then as default."""
-        queue = self._control.environment.run_control.scripts.setdefault(workflow_id, collections.deque())
+        queue = self._control.environment.run_control.scripts.setdefault(
+            workflow_id, collections.deque()
+        )
         queue.extend(_outcome(o) for o in outcomes)
 
     def set_default_outcome(self, outcome: str | Outcome | tuple[str, str]) -> None:
         """How runs end when no script says otherwise (COMPLETED initially)."""
         self._control.environment.run_control.default_outcome = _outcome(outcome)
 
-    def _find(self, run_id: str, account_id: str | None, region: str | None) -> tuple[OmicsBackend, Run]:
+    def _find(
+        self, run_id: str, account_id: str | None, region: str | None
+    ) -> tuple[OmicsBackend, Run]:
         found = []
         for backend in self._control.environment.backends.existing():
             if account_id is not None and backend.account_id != account_id:
@@ -260,13 +296,15 @@ class RunsControl:
                 continue
             with backend.lock:
                 backend.catch_up()
-                run = backend.runs.store.get(run_id)  # type: ignore[attr-defined]
+                run = backend.runs.store.get(run_id)
             if run is not None:
                 found.append((backend, run))
         if not found:
             raise KeyError(f"no run {run_id} in this mock")
         if len(found) > 1:
-            raise KeyError(f"run {run_id} exists in several accounts/Regions; pass account_id and region")
+            raise KeyError(
+                f"run {run_id} exists in several accounts/Regions; pass account_id and region"
+            )
         return found[0]
 
     @staticmethod

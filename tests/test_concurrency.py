@@ -46,8 +46,13 @@ def test_threads_start_get_and_list_without_losing_runs(omics: Any, workflow: st
     def work(index: int) -> None:
         for call in range(CALLS_PER_THREAD):
             if call % 3 == 0:
-                run = shared.start_run(workflowId=workflow, roleArn=ROLE, outputUri=OUT,
-                                       parameters={"sample": f"t{index}-{call}"}, retentionMode="REMOVE")
+                run = shared.start_run(
+                    workflowId=workflow,
+                    roleArn=ROLE,
+                    outputUri=OUT,
+                    parameters={"sample": f"t{index}-{call}"},
+                    retentionMode="REMOVE",
+                )
                 started[index].append(run["id"])
             elif call % 3 == 1 and started[index]:
                 assert shared.get_run(id=started[index][-1])["id"] == started[index][-1]
@@ -68,8 +73,13 @@ def test_same_request_id_from_many_threads_gives_one_run(omics: Any, workflow: s
     def work(index: int) -> None:
         client = omics_client_for("us-east-1")
         for attempt in range(25):
-            run = client.start_run(workflowId=workflow, roleArn=ROLE, outputUri=OUT,
-                                   parameters={"sample": f"s{attempt}"}, requestId=f"race-{attempt}")
+            run = client.start_run(
+                workflowId=workflow,
+                roleArn=ROLE,
+                outputUri=OUT,
+                parameters={"sample": f"s{attempt}"},
+                requestId=f"race-{attempt}",
+            )
             with lock:
                 results.append(f"{attempt}:{run['id']}")
 
@@ -90,8 +100,13 @@ def test_run_group_limit_holds_under_threads(omics: Any, omics_mock: Any, workfl
     def work(index: int) -> None:
         client = omics_client_for("us-east-1")
         for call in range(20):
-            client.start_run(workflowId=workflow, roleArn=ROLE, outputUri=OUT, runGroupId=group,
-                             parameters={"sample": f"{index}-{call}"})
+            client.start_run(
+                workflowId=workflow,
+                roleArn=ROLE,
+                outputUri=OUT,
+                runGroupId=group,
+                parameters={"sample": f"{index}-{call}"},
+            )
             if index == 0:
                 omics_mock.clock.advance(seconds=1)
             active = omics_mock.backend().runs.simulation.usage_of(group).runs
@@ -101,20 +116,27 @@ def test_run_group_limit_holds_under_threads(omics: Any, omics_mock: Any, workfl
     assert peak["active"] <= 3
     for _ in range(400):
         omics_mock.clock.advance(seconds=5)
-        listed = omics.get_paginator("list_runs").paginate(runGroupId=group).build_full_result()["items"]
+        listed = (
+            omics.get_paginator("list_runs").paginate(runGroupId=group).build_full_result()["items"]
+        )
         if all(r["status"] == "COMPLETED" for r in listed):
             break
     assert len(listed) == THREADS * 20
     assert all(r["status"] == "COMPLETED" for r in listed)
 
 
-def test_batch_counters_stay_exact_under_concurrent_polling(omics: Any, omics_mock: Any, workflow: str) -> None:
+def test_batch_counters_stay_exact_under_concurrent_polling(
+    omics: Any, omics_mock: Any, workflow: str
+) -> None:
     omics_mock.settings.quotas.start_run_tps = 50
     omics_mock.runs.set_durations(pending=0, starting=1, running=3, stopping=1)
     batch = omics.start_run_batch(
         defaultRunSetting={"workflowId": workflow, "roleArn": ROLE, "outputUri": OUT},
-        batchRunSettings={"inlineSettings": [{"runSettingId": f"r{i}", "parameters": {"sample": f"{i}"}}
-                                             for i in range(100)]},
+        batchRunSettings={
+            "inlineSettings": [
+                {"runSettingId": f"r{i}", "parameters": {"sample": f"{i}"}} for i in range(100)
+            ]
+        },
     )["id"]
 
     def work(index: int) -> None:

@@ -10,7 +10,12 @@ from botocore.exceptions import ClientError
 
 from .helpers import error_of
 
-VPC = {"vpcConfig": {"subnetIds": ["subnet-0a1b2c3d", "subnet-0a1b2c3e"], "securityGroupIds": ["sg-0123abcd"]}}
+VPC = {
+    "vpcConfig": {
+        "subnetIds": ["subnet-0a1b2c3d", "subnet-0a1b2c3e"],
+        "securityGroupIds": ["sg-0123abcd"],
+    }
+}
 
 
 @pytest.fixture
@@ -21,7 +26,9 @@ def configuration(omics: Any) -> str:
 
 def test_create_configuration_is_creating_then_active(omics: Any, omics_mock: Any) -> None:
     omics_mock.settings.durations.configuration_creating = datetime.timedelta(minutes=10)
-    created = omics.create_configuration(name="net", description="d", runConfigurations=VPC, tags={"a": "b"})
+    created = omics.create_configuration(
+        name="net", description="d", runConfigurations=VPC, tags={"a": "b"}
+    )
     assert created["ResponseMetadata"]["HTTPStatusCode"] == 201
     assert created["status"] == "CREATING"
     assert created["arn"] == "arn:aws:omics:us-east-1:123456789012:configuration/net"
@@ -34,14 +41,19 @@ def test_create_configuration_is_creating_then_active(omics: Any, omics_mock: An
 
 def test_configuration_needs_subnets_and_security_groups(omics: Any) -> None:
     with pytest.raises(ClientError) as excinfo:
-        omics.create_configuration(name="net", runConfigurations={"vpcConfig": {"subnetIds": ["subnet-0a1b2c3d"]}})
+        omics.create_configuration(
+            name="net", runConfigurations={"vpcConfig": {"subnetIds": ["subnet-0a1b2c3d"]}}
+        )
     assert error_of(excinfo)[:2] == ("ValidationException", 400)
 
 
 def test_subnet_pattern_is_validated(omics: Any) -> None:
     with pytest.raises(ClientError) as excinfo:
         omics.create_configuration(
-            name="net", runConfigurations={"vpcConfig": {"subnetIds": ["bad-id-1"], "securityGroupIds": ["sg-01"]}}
+            name="net",
+            runConfigurations={
+                "vpcConfig": {"subnetIds": ["bad-id-1"], "securityGroupIds": ["sg-01"]}
+            },
         )
     code, status, message = error_of(excinfo)
     assert (code, status) == ("ValidationException", 400)
@@ -79,11 +91,19 @@ def test_vpc_run_reports_its_configuration(omics: Any, configuration: str, start
     assert run["vpcConfig"]["subnetIds"] == VPC["vpcConfig"]["subnetIds"]
 
 
-def test_start_run_response_echoes_configuration(omics: Any, configuration: str, workflow: str) -> None:
+def test_start_run_response_echoes_configuration(
+    omics: Any, configuration: str, workflow: str
+) -> None:
     from .helpers import OUT, ROLE
 
-    started = omics.start_run(workflowId=workflow, roleArn=ROLE, outputUri=OUT, parameters={"sample": "s"},
-                              networkingMode="VPC", configurationName=configuration)
+    started = omics.start_run(
+        workflowId=workflow,
+        roleArn=ROLE,
+        outputUri=OUT,
+        parameters={"sample": "s"},
+        networkingMode="VPC",
+        configurationName=configuration,
+    )
     assert started["configuration"]["arn"].endswith(f"configuration/{configuration}")
     assert started["networkingMode"] == "VPC"
 
@@ -96,7 +116,11 @@ def test_vpc_run_needs_an_active_configuration(omics: Any, omics_mock: Any, star
     assert error_of(excinfo)[:2] == ("ValidationException", 400)
     with pytest.raises(ClientError) as excinfo:
         start(networkingMode="VPC", configurationName="missing")
-    assert error_of(excinfo) == ("ResourceNotFoundException", 404, "Configuration missing not found")
+    assert error_of(excinfo) == (
+        "ResourceNotFoundException",
+        404,
+        "Configuration missing not found",
+    )
 
 
 def test_delete_refused_while_runs_use_it(omics: Any, configuration: str, start: Any) -> None:
@@ -105,7 +129,9 @@ def test_delete_refused_while_runs_use_it(omics: Any, configuration: str, start:
         omics.delete_configuration(name=configuration)
     assert error_of(excinfo)[:2] == ("ConflictException", 409)
     omics.cancel_run(id=run_id)
-    assert omics.delete_configuration(name=configuration)["ResponseMetadata"]["HTTPStatusCode"] == 202
+    assert (
+        omics.delete_configuration(name=configuration)["ResponseMetadata"]["HTTPStatusCode"] == 202
+    )
     with pytest.raises(ClientError) as excinfo:
         omics.get_configuration(name=configuration)
     assert error_of(excinfo)[:2] == ("ResourceNotFoundException", 404)

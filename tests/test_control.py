@@ -25,17 +25,22 @@ def test_complete_ends_a_run_now(omics: Any, omics_mock: Any, start: Any) -> Non
 def test_fail_through_stopping(omics: Any, omics_mock: Any, start: Any, clock: Any) -> None:
     run_id = start()
     clock.advance(seconds=200)
-    omics_mock.runs.fail(run_id, reason="OutOfMemory", message="Task process ran out of memory",
-                         immediately=False)
+    omics_mock.runs.fail(
+        run_id, reason="OutOfMemory", message="Task process ran out of memory", immediately=False
+    )
     assert omics.get_run(id=run_id)["status"] == "STOPPING"
     clock.advance(seconds=60)
     run = omics.get_run(id=run_id)
     assert (run["status"], run["failureReason"], run["statusMessage"]) == (
-        "FAILED", "OutOfMemory", "Task process ran out of memory"
+        "FAILED",
+        "OutOfMemory",
+        "Task process ran out of memory",
     )
 
 
-def test_keep_running_holds_until_released(omics: Any, omics_mock: Any, start: Any, clock: Any) -> None:
+def test_keep_running_holds_until_released(
+    omics: Any, omics_mock: Any, start: Any, clock: Any
+) -> None:
     run_id = start()
     omics_mock.runs.keep_running(run_id)
     clock.advance(hours=5)
@@ -45,12 +50,16 @@ def test_keep_running_holds_until_released(omics: Any, omics_mock: Any, start: A
     assert omics.get_run(id=run_id)["status"] == "COMPLETED"
 
 
-def test_script_outcomes_per_workflow(omics: Any, omics_mock: Any, workflow: str, start: Any) -> None:
+def test_script_outcomes_per_workflow(
+    omics: Any, omics_mock: Any, workflow: str, start: Any
+) -> None:
     omics_mock.runs.script(workflow, ["FAILED", "COMPLETED"])
     first, second, third = start(), start(), start()
     omics_mock.clock.advance(minutes=10)
     assert [omics.get_run(id=r)["status"] for r in (first, second, third)] == [
-        "FAILED", "COMPLETED", "COMPLETED"
+        "FAILED",
+        "COMPLETED",
+        "COMPLETED",
     ]
 
 
@@ -71,7 +80,9 @@ def test_control_refuses_ended_runs_and_unknown_ids(omics_mock: Any, start: Any)
 
 
 def test_injected_fault_is_answered_n_times(omics_mock: Any, workflow: str) -> None:
-    omics = omics_client_for("us-east-1", config=Config(retries={"mode": "standard", "total_max_attempts": 1}))
+    omics = omics_client_for(
+        "us-east-1", config=Config(retries={"mode": "standard", "total_max_attempts": 1})
+    )
     omics_mock.faults.inject("GetWorkflow", "InternalServerException", times=2)
     for _ in range(2):
         with pytest.raises(ClientError) as excinfo:
@@ -80,13 +91,17 @@ def test_injected_fault_is_answered_n_times(omics_mock: Any, workflow: str) -> N
     assert omics.get_workflow(id=workflow)["id"] == workflow
 
 
-def test_injected_throttling_is_retried_without_real_sleeping(omics: Any, omics_mock: Any, start: Any) -> None:
+def test_injected_throttling_is_retried_without_real_sleeping(
+    omics: Any, omics_mock: Any, start: Any
+) -> None:
     omics_mock.faults.inject("StartRun", "ThrottlingException", times=2)
     began = time.monotonic()
     run_id = start()
     assert time.monotonic() - began < 2
     assert [r.error_code for r in omics_mock.calls("StartRun")] == [
-        "ThrottlingException", "ThrottlingException", None
+        "ThrottlingException",
+        "ThrottlingException",
+        None,
     ]
     assert omics.get_run(id=run_id)["status"] == "PENDING"
 

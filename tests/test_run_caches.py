@@ -34,7 +34,9 @@ def test_create_run_cache_is_active_with_default_behavior(omics: Any) -> None:
     assert created["status"] == "ACTIVE"
     got = omics.get_run_cache(id=created["id"])
     assert (got["cacheBehavior"], got["cacheS3Uri"], got["cacheBucketOwnerId"]) == (
-        "CACHE_ON_FAILURE", CACHE, "123456789012"
+        "CACHE_ON_FAILURE",
+        CACHE,
+        "123456789012",
     )
     assert got["arn"] == f"arn:aws:omics:us-east-1:123456789012:runCache/{created['id']}"
 
@@ -56,7 +58,11 @@ def test_update_list_and_delete(omics: Any, cache: Any) -> None:
     assert omics.delete_run_cache(id=cache_id)["ResponseMetadata"]["HTTPStatusCode"] == 202
     with pytest.raises(ClientError) as excinfo:
         omics.get_run_cache(id=cache_id)
-    assert error_of(excinfo) == ("ResourceNotFoundException", 404, f"Run cache {cache_id} not found")
+    assert error_of(excinfo) == (
+        "ResourceNotFoundException",
+        404,
+        f"Run cache {cache_id} not found",
+    )
 
 
 def test_run_cache_quota(omics: Any, omics_mock: Any, cache: Any) -> None:
@@ -75,7 +81,9 @@ def test_run_echoes_cache_and_its_default_behavior(omics: Any, cache: Any, start
     assert override["cacheBehavior"] == "CACHE_ALWAYS"
 
 
-def test_cache_always_hits_on_the_second_identical_run(omics: Any, omics_mock: Any, cache: Any, start: Any) -> None:
+def test_cache_always_hits_on_the_second_identical_run(
+    omics: Any, omics_mock: Any, cache: Any, start: Any
+) -> None:
     cache_id = cache(cacheBehavior="CACHE_ALWAYS")
     first = start(cacheId=cache_id)
     finish(omics_mock)
@@ -90,7 +98,9 @@ def test_cache_always_hits_on_the_second_identical_run(omics: Any, omics_mock: A
     assert durations[1] < durations[0]
 
 
-def test_different_parameters_miss_the_cache(omics: Any, omics_mock: Any, cache: Any, start: Any) -> None:
+def test_different_parameters_miss_the_cache(
+    omics: Any, omics_mock: Any, cache: Any, start: Any
+) -> None:
     cache_id = cache(cacheBehavior="CACHE_ALWAYS")
     start(cacheId=cache_id)
     finish(omics_mock)
@@ -99,7 +109,9 @@ def test_different_parameters_miss_the_cache(omics: Any, omics_mock: Any, cache:
     assert task_hits(omics, other) == [False, False, False]
 
 
-def test_cache_on_failure_skips_completed_runs(omics: Any, omics_mock: Any, cache: Any, start: Any) -> None:
+def test_cache_on_failure_skips_completed_runs(
+    omics: Any, omics_mock: Any, cache: Any, start: Any
+) -> None:
     cache_id = cache()
     start(cacheId=cache_id)
     finish(omics_mock)
@@ -138,6 +150,12 @@ def test_ready2run_runs_cannot_use_a_cache(omics: Any, cache: Any) -> None:
     template = omics.get_workflow(id=ready, type="READY2RUN")["parameterTemplate"]
     parameters = {n: "s3://in/x" for n, spec in template.items() if not spec["optional"]}
     with pytest.raises(ClientError) as excinfo:
-        omics.start_run(workflowId=ready, workflowType="READY2RUN", roleArn=ROLE, outputUri=OUT,
-                        parameters=parameters, cacheId=cache())
+        omics.start_run(
+            workflowId=ready,
+            workflowType="READY2RUN",
+            roleArn=ROLE,
+            outputUri=OUT,
+            parameters=parameters,
+            cacheId=cache(),
+        )
     assert error_of(excinfo)[:2] == ("ValidationException", 400)

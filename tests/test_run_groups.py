@@ -19,13 +19,20 @@ def group(omics: Any) -> Any:
 
 
 def test_create_and_get_run_group(omics: Any) -> None:
-    created = omics.create_run_group(name="cohort", maxRuns=3, maxCpus=64, maxDuration=600,
-                                     maxGpus=2, tags={"team": "x"})
+    created = omics.create_run_group(
+        name="cohort", maxRuns=3, maxCpus=64, maxDuration=600, maxGpus=2, tags={"team": "x"}
+    )
     assert created["ResponseMetadata"]["HTTPStatusCode"] == 201
     assert created["arn"] == f"arn:aws:omics:us-east-1:123456789012:runGroup/{created['id']}"
     got = omics.get_run_group(id=created["id"])
-    assert {k: got[k] for k in ("name", "maxRuns", "maxCpus", "maxDuration", "maxGpus", "tags")} == {
-        "name": "cohort", "maxRuns": 3, "maxCpus": 64, "maxDuration": 600, "maxGpus": 2,
+    assert {
+        k: got[k] for k in ("name", "maxRuns", "maxCpus", "maxDuration", "maxGpus", "tags")
+    } == {
+        "name": "cohort",
+        "maxRuns": 3,
+        "maxCpus": 64,
+        "maxDuration": 600,
+        "maxGpus": 2,
         "tags": {"team": "x"},
     }
 
@@ -41,7 +48,12 @@ def test_list_run_groups_filters_and_pages(omics: Any) -> None:
 
 def test_update_run_group(omics: Any, group: Any) -> None:
     group_id = group(maxRuns=1)
-    assert omics.update_run_group(id=group_id, maxRuns=5, name="bigger")["ResponseMetadata"]["HTTPStatusCode"] == 202
+    assert (
+        omics.update_run_group(id=group_id, maxRuns=5, name="bigger")["ResponseMetadata"][
+            "HTTPStatusCode"
+        ]
+        == 202
+    )
     got = omics.get_run_group(id=group_id)
     assert (got["maxRuns"], got["name"]) == (5, "bigger")
 
@@ -67,7 +79,9 @@ def test_run_group_quota(omics: Any, omics_mock: Any) -> None:
     assert error_of(excinfo)[:2] == ("ServiceQuotaExceededException", 402)
 
 
-def test_delete_run_group_with_active_runs_is_a_conflict(omics: Any, group: Any, start: Any) -> None:
+def test_delete_run_group_with_active_runs_is_a_conflict(
+    omics: Any, group: Any, start: Any
+) -> None:
     group_id = group()
     run_id = start(runGroupId=group_id)
     with pytest.raises(ClientError) as excinfo:
@@ -79,11 +93,15 @@ def test_delete_run_group_with_active_runs_is_a_conflict(omics: Any, group: Any,
         omics.get_run_group(id=group_id)
 
 
-def test_fifty_runs_in_a_group_of_three(omics: Any, omics_mock: Any, group: Any, start: Any) -> None:
+def test_fifty_runs_in_a_group_of_three(
+    omics: Any, omics_mock: Any, group: Any, start: Any
+) -> None:
     omics_mock.runs.set_durations(pending=0, starting=10, running=30, stopping=10)
     group_id = group(maxRuns=3)
-    priorities = {start(runGroupId=group_id, priority=(index * 37) % 50): (index * 37) % 50
-                  for index in range(50)}
+    priorities = {
+        start(runGroupId=group_id, priority=(index * 37) % 50): (index * 37) % 50
+        for index in range(50)
+    }
     pages = omics.get_paginator("list_runs")
     admitted: list[str] = []
     for _ in range(200):
@@ -93,7 +111,9 @@ def test_fifty_runs_in_a_group_of_three(omics: Any, omics_mock: Any, group: Any,
         }
         active = [r for r, s in states.items() if s in ("STARTING", "RUNNING", "STOPPING")]
         assert len(active) <= 3
-        admitted.extend(sorted((r for r in active if r not in admitted), key=lambda r: -priorities[r]))
+        admitted.extend(
+            sorted((r for r in active if r not in admitted), key=lambda r: -priorities[r])
+        )
         if all(s == "COMPLETED" for s in states.values()):
             break
         omics_mock.clock.advance(seconds=5)
@@ -102,7 +122,9 @@ def test_fifty_runs_in_a_group_of_three(omics: Any, omics_mock: Any, group: Any,
     assert order[3:] == sorted(order[3:], reverse=True)
 
 
-def test_group_run_priority_ties_by_creation(omics: Any, omics_mock: Any, group: Any, start: Any) -> None:
+def test_group_run_priority_ties_by_creation(
+    omics: Any, omics_mock: Any, group: Any, start: Any
+) -> None:
     group_id = group(maxRuns=1)
     first, second, third = (start(runGroupId=group_id, priority=1) for _ in range(3))
     omics_mock.clock.advance(seconds=31)
@@ -118,7 +140,9 @@ def test_max_cpus_queues_runs(omics: Any, omics_mock: Any, group: Any, start: An
     assert [omics.get_run(id=r)["status"] for r in (a, b, c)] == ["STARTING", "STARTING", "PENDING"]
 
 
-def test_run_bigger_than_the_group_fails(omics: Any, omics_mock: Any, group: Any, start: Any) -> None:
+def test_run_bigger_than_the_group_fails(
+    omics: Any, omics_mock: Any, group: Any, start: Any
+) -> None:
     group_id = group(maxCpus=1)
     run_id = start(runGroupId=group_id)
     omics_mock.clock.advance(seconds=31)
@@ -129,7 +153,8 @@ def test_run_bigger_than_the_group_fails(omics: Any, omics_mock: Any, group: Any
 
 def test_update_admits_queued_runs(omics: Any, omics_mock: Any, group: Any, start: Any) -> None:
     group_id = group(maxRuns=1)
-    a, b = start(runGroupId=group_id), start(runGroupId=group_id)
+    start(runGroupId=group_id)
+    b = start(runGroupId=group_id)
     omics_mock.clock.advance(seconds=31)
     assert omics.get_run(id=b)["status"] == "PENDING"
     omics.update_run_group(id=group_id, maxRuns=2)
@@ -145,13 +170,18 @@ def test_max_duration_fails_a_long_run(omics: Any, omics_mock: Any, group: Any, 
     assert "maxDuration" in run["failureReason"]
 
 
-def test_runs_outside_groups_are_not_limited_by_groups(omics: Any, omics_mock: Any, group: Any, start: Any) -> None:
+def test_runs_outside_groups_are_not_limited_by_groups(
+    omics: Any, omics_mock: Any, group: Any, start: Any
+) -> None:
     group_id = group(maxRuns=1)
     grouped = [start(runGroupId=group_id) for _ in range(2)]
     free = [start() for _ in range(2)]
     omics_mock.clock.advance(seconds=31)
     assert [omics.get_run(id=r)["status"] for r in grouped + free] == [
-        "STARTING", "PENDING", "STARTING", "STARTING"
+        "STARTING",
+        "PENDING",
+        "STARTING",
+        "STARTING",
     ]
 
 

@@ -15,7 +15,9 @@ PHASES = [(0, "PENDING"), (30, "STARTING"), (150, "RUNNING"), (450, "STOPPING"),
 
 
 def test_start_run_answers_pending_with_identifiers(omics: Any, workflow: str) -> None:
-    run = omics.start_run(workflowId=workflow, roleArn=ROLE, outputUri=OUT, parameters={"sample": "x"})
+    run = omics.start_run(
+        workflowId=workflow, roleArn=ROLE, outputUri=OUT, parameters={"sample": "x"}
+    )
     assert run["ResponseMetadata"]["HTTPStatusCode"] == 201
     assert run["status"] == "PENDING"
     assert len(run["id"]) == 7 and run["id"].isdigit()
@@ -38,14 +40,18 @@ def test_timestamps_are_set_at_their_phases(omics: Any, start: Any, clock: Any) 
     assert "startTime" not in created and "stopTime" not in created
     clock.advance(seconds=150)
     running = omics.get_run(id=run_id)
-    assert (running["startTime"] - running["creationTime"]).total_seconds() == pytest.approx(150, abs=1)
+    assert (running["startTime"] - running["creationTime"]).total_seconds() == pytest.approx(
+        150, abs=1
+    )
     assert "stopTime" not in running
     clock.advance(seconds=400)
     done = omics.get_run(id=run_id)
     assert (done["stopTime"] - done["creationTime"]).total_seconds() == pytest.approx(510, abs=1)
 
 
-def test_run_completed_waiter_returns_at_once_in_real_time(omics: Any, start: Any, clock: Any) -> None:
+def test_run_completed_waiter_returns_at_once_in_real_time(
+    omics: Any, start: Any, clock: Any
+) -> None:
     run_id = start()
     began = time.monotonic()
     omics.get_waiter("run_completed").wait(id=run_id)
@@ -100,14 +106,18 @@ def test_freezegun_tick_moves_runs(omics: Any, start: Any) -> None:
         assert run["creationTime"].year == 2026 and run["creationTime"].month == 1
 
 
-def test_global_durations_are_configurable(omics: Any, omics_mock: Any, start: Any, clock: Any) -> None:
+def test_global_durations_are_configurable(
+    omics: Any, omics_mock: Any, start: Any, clock: Any
+) -> None:
     omics_mock.runs.set_durations(pending=1, starting=1, running=10, stopping=1)
     run_id = start()
     clock.advance(seconds=13)
     assert omics.get_run(id=run_id)["status"] == "COMPLETED"
 
 
-def test_durations_per_workflow(omics: Any, omics_mock: Any, workflow: str, start: Any, clock: Any) -> None:
+def test_durations_per_workflow(
+    omics: Any, omics_mock: Any, workflow: str, start: Any, clock: Any
+) -> None:
     omics_mock.runs.set_durations(workflow_id=workflow, running=3600)
     run_id = start()
     clock.advance(seconds=1000)
@@ -133,7 +143,9 @@ def test_polling_loop_with_patched_sleep_sees_every_state(workflow_zip_client: A
         omics = workflow_zip_client()
         wf = omics.create_workflow(definitionZip=wdl_zip())["id"]
         time.sleep(1)
-        run_id = omics.start_run(workflowId=wf, roleArn=ROLE, outputUri=OUT, parameters={"sample": "s"})["id"]
+        run_id = omics.start_run(
+            workflowId=wf, roleArn=ROLE, outputUri=OUT, parameters={"sample": "s"}
+        )["id"]
         while True:
             status = omics.get_run(id=run_id)["status"]
             if not seen or seen[-1] != status:
@@ -145,7 +157,9 @@ def test_polling_loop_with_patched_sleep_sees_every_state(workflow_zip_client: A
     assert time.monotonic() - began < 5
 
 
-def test_per_poll_progress_moves_one_phase_per_get_run(omics: Any, omics_mock: Any, start: Any) -> None:
+def test_per_poll_progress_moves_one_phase_per_get_run(
+    omics: Any, omics_mock: Any, start: Any
+) -> None:
     omics_mock.runs.progress = "per_poll"
     run_id = start()
     statuses = [omics.get_run(id=run_id)["status"] for _ in range(5)]

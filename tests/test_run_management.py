@@ -94,8 +94,20 @@ def test_list_runs_item_fields(omics: Any, start: Any, workflow: str) -> None:
     assert item["priority"] == 3
     assert item["storageType"] == "STATIC"
     assert set(item) <= {
-        "arn", "id", "status", "workflowId", "batchId", "name", "priority", "storageCapacity",
-        "creationTime", "startTime", "stopTime", "storageType", "workflowVersionName", "workflowName",
+        "arn",
+        "id",
+        "status",
+        "workflowId",
+        "batchId",
+        "name",
+        "priority",
+        "storageCapacity",
+        "creationTime",
+        "startTime",
+        "stopTime",
+        "storageType",
+        "workflowVersionName",
+        "workflowName",
     }
 
 
@@ -112,12 +124,23 @@ def test_bad_page_token_is_a_validation_error(omics: Any) -> None:
 
 
 def test_duplicate_copies_settings_and_records_its_source(omics: Any, start: Any) -> None:
-    source = start(name="orig", priority=7, parameters={"sample": "s", "threads": 2},
-                   storageType="DYNAMIC", logLevel="ERROR", tags={"k": "v"})
+    source = start(
+        name="orig",
+        priority=7,
+        parameters={"sample": "s", "threads": 2},
+        storageType="DYNAMIC",
+        logLevel="ERROR",
+        tags={"k": "v"},
+    )
     copy = omics.start_run(runId=source, roleArn=ROLE, outputUri="s3://other/out/")["id"]
     run = omics.get_run(id=copy)
     assert run["runId"] == source
-    assert (run["name"], run["priority"], run["storageType"], run["logLevel"]) == ("orig", 7, "DYNAMIC", "ERROR")
+    assert (run["name"], run["priority"], run["storageType"], run["logLevel"]) == (
+        "orig",
+        7,
+        "DYNAMIC",
+        "ERROR",
+    )
     assert run["parameters"] == {"sample": "s", "threads": 2}
     assert run["tags"] == {"k": "v"}
     assert run["outputUri"] == "s3://other/out/"
@@ -125,8 +148,9 @@ def test_duplicate_copies_settings_and_records_its_source(omics: Any, start: Any
 
 def test_duplicate_with_overrides(omics: Any, start: Any) -> None:
     source = start(name="orig", parameters={"sample": "s"})
-    copy = omics.start_run(runId=source, roleArn=ROLE, outputUri=OUT, name="rerun",
-                           parameters={"sample": "t"})["id"]
+    copy = omics.start_run(
+        runId=source, roleArn=ROLE, outputUri=OUT, name="rerun", parameters={"sample": "t"}
+    )["id"]
     run = omics.get_run(id=copy)
     assert (run["name"], run["parameters"]) == ("rerun", {"sample": "t"})
 
@@ -168,7 +192,9 @@ def test_deleting_makes_room_under_the_limit(omics: Any, omics_mock: Any, start:
     assert start()
 
 
-def test_concurrency_quota_keeps_runs_pending(omics: Any, omics_mock: Any, start: Any, clock: Any) -> None:
+def test_concurrency_quota_keeps_runs_pending(
+    omics: Any, omics_mock: Any, start: Any, clock: Any
+) -> None:
     omics_mock.settings.quotas.max_concurrent_runs = 2
     runs = [start() for _ in range(3)]
     clock.advance(seconds=60)
@@ -178,15 +204,22 @@ def test_concurrency_quota_keeps_runs_pending(omics: Any, omics_mock: Any, start
     assert omics.get_run(id=runs[2])["status"] == "STARTING"
 
 
-def test_waiting_runs_are_admitted_by_priority(omics: Any, omics_mock: Any, start: Any, clock: Any) -> None:
+def test_waiting_runs_are_admitted_by_priority(
+    omics: Any, omics_mock: Any, start: Any, clock: Any
+) -> None:
     omics_mock.settings.quotas.max_concurrent_runs = 1
     blocker = start()
     low, high, middle = start(priority=1), start(priority=100), start(priority=50)
     clock.advance(seconds=31)
     admitted = []
     for _ in range(4):
-        omics_mock.runs.complete(next(r for r in [blocker, low, high, middle]
-                                      if omics.get_run(id=r)["status"] == "STARTING"))
+        omics_mock.runs.complete(
+            next(
+                r
+                for r in [blocker, low, high, middle]
+                if omics.get_run(id=r)["status"] == "STARTING"
+            )
+        )
         starting = [r for r in (low, high, middle) if omics.get_run(id=r)["status"] == "STARTING"]
         admitted.extend(r for r in starting if r not in admitted)
         if len(admitted) == 3:

@@ -40,12 +40,17 @@ task call_variants {
 
 @pytest.fixture
 def calls_workflow(omics: Any) -> str:
-    return str(omics.create_workflow(name="calls", definitionZip=zip_bytes({"main.wdl": CALLS_WDL}))["id"])
+    return str(
+        omics.create_workflow(name="calls", definitionZip=zip_bytes({"main.wdl": CALLS_WDL}))["id"]
+    )
 
 
 def start_calls(omics: Any, workflow: str) -> str:
-    return str(omics.start_run(workflowId=workflow, roleArn=ROLE, outputUri=OUT,
-                               parameters={"sample": "s"})["id"])
+    return str(
+        omics.start_run(
+            workflowId=workflow, roleArn=ROLE, outputUri=OUT, parameters={"sample": "s"}
+        )["id"]
+    )
 
 
 def test_no_tasks_before_running(omics: Any, start: Any) -> None:
@@ -57,7 +62,9 @@ def test_tasks_follow_the_definition_calls(omics: Any, calls_workflow: str, cloc
     clock.advance(minutes=10)
     tasks = omics.list_run_tasks(id=run_id)["items"]
     assert [(t["name"], t["cpus"], t["memory"]) for t in tasks] == [
-        ("align", 8, 16), ("sort", 2, 8), ("haplotype", 2, 4)
+        ("align", 8, 16),
+        ("sort", 2, 8),
+        ("haplotype", 2, 4),
     ]
     assert all(t["status"] == "COMPLETED" and t["instanceType"].startswith("omics.") for t in tasks)
     assert all(len(t["taskId"]) == 7 for t in tasks)
@@ -95,13 +102,19 @@ def test_failed_run_has_a_failed_task(omics: Any, omics_mock: Any, start: Any, c
     assert failed["failureReason"] == "OutOfMemory"
 
 
-def test_scripted_failure_fails_the_last_task(omics: Any, omics_mock: Any, workflow: str, start: Any) -> None:
+def test_scripted_failure_fails_the_last_task(
+    omics: Any, omics_mock: Any, workflow: str, start: Any
+) -> None:
     omics_mock.runs.script(workflow, [("FAILED", "Task collect failed")])
     run_id = start()
     omics_mock.clock.advance(minutes=10)
     run = omics.get_run(id=run_id)
     assert (run["status"], run["failureReason"]) == ("FAILED", "Task collect failed")
-    assert [t["status"] for t in omics.list_run_tasks(id=run_id)["items"]] == ["COMPLETED", "COMPLETED", "FAILED"]
+    assert [t["status"] for t in omics.list_run_tasks(id=run_id)["items"]] == [
+        "COMPLETED",
+        "COMPLETED",
+        "FAILED",
+    ]
     assert omics.get_run(id=start())["status"] == "PENDING"
 
 
@@ -116,7 +129,9 @@ def test_cancelled_run_cancels_its_running_task(omics: Any, start: Any, clock: A
 def test_list_run_tasks_filters_and_pages(omics: Any, start: Any, clock: Any) -> None:
     run_id = start()
     clock.advance(seconds=400)
-    assert [t["status"] for t in omics.list_run_tasks(id=run_id, status="COMPLETED")["items"]] == ["COMPLETED"] * 2
+    assert [t["status"] for t in omics.list_run_tasks(id=run_id, status="COMPLETED")["items"]] == [
+        "COMPLETED"
+    ] * 2
     first = omics.list_run_tasks(id=run_id, maxResults=2)
     assert len(first["items"]) == 2
     rest = omics.list_run_tasks(id=run_id, maxResults=2, startingToken=first["nextToken"])

@@ -21,7 +21,11 @@ def test_unknown_workflow_is_not_found(omics: Any) -> None:
     code, status, message = refused(
         omics.start_run, workflowId="1234567", roleArn=ROLE, outputUri=OUT
     )
-    assert (code, status, message) == ("ResourceNotFoundException", 404, "Workflow 1234567 not found")
+    assert (code, status, message) == (
+        "ResourceNotFoundException",
+        404,
+        "Workflow 1234567 not found",
+    )
 
 
 def test_neither_workflow_nor_run_id_is_a_validation_error(omics: Any) -> None:
@@ -81,7 +85,9 @@ def test_output_uri_must_be_s3(start: Any) -> None:
     ("member", "value", "kind"),
     [("runGroupId", "1234567", "Run group"), ("cacheId", "7654321", "Run cache")],
 )
-def test_unknown_referenced_resource_is_not_found(start: Any, member: str, value: str, kind: str) -> None:
+def test_unknown_referenced_resource_is_not_found(
+    start: Any, member: str, value: str, kind: str
+) -> None:
     with pytest.raises(ClientError) as excinfo:
         start(**{member: value})
     assert error_of(excinfo) == ("ResourceNotFoundException", 404, f"{kind} {value} not found")
@@ -128,7 +134,11 @@ def test_ready2run_workflow_needs_workflow_type(omics: Any) -> None:
         omics.start_run(workflowId=ready, roleArn=ROLE, outputUri=OUT, parameters=parameters)
     assert error_of(excinfo) == ("ResourceNotFoundException", 404, f"Workflow {ready} not found")
     run = omics.start_run(
-        workflowId=ready, workflowType="READY2RUN", roleArn=ROLE, outputUri=OUT, parameters=parameters
+        workflowId=ready,
+        workflowType="READY2RUN",
+        roleArn=ROLE,
+        outputUri=OUT,
+        parameters=parameters,
     )
     assert omics.get_run(id=run["id"])["workflowType"] == "READY2RUN"
 
@@ -141,7 +151,9 @@ def test_unknown_version_is_not_found(start: Any) -> None:
 
 def test_run_of_a_version_uses_its_template(omics: Any, workflow: str, start: Any) -> None:
     other = "version 1.0\nworkflow w {\n  input {\n    String tumor\n  }\n}\n"
-    omics.create_workflow_version(workflowId=workflow, versionName="v2", definitionZip=wdl_zip(other))
+    omics.create_workflow_version(
+        workflowId=workflow, versionName="v2", definitionZip=wdl_zip(other)
+    )
     run_id = start(workflowVersionName="v2", parameters={"tumor": "t1"})
     assert omics.get_run(id=run_id)["workflowVersionName"] == "v2"
 
@@ -158,8 +170,12 @@ def test_dynamic_storage_ignores_capacity(omics: Any, start: Any) -> None:
 
 
 def test_workflow_storage_defaults_apply(omics: Any) -> None:
-    created = omics.create_workflow(definitionZip=wdl_zip(), storageType="STATIC", storageCapacity=2400)
-    run = omics.start_run(workflowId=created["id"], roleArn=ROLE, outputUri=OUT, parameters={"sample": "s"})
+    created = omics.create_workflow(
+        definitionZip=wdl_zip(), storageType="STATIC", storageCapacity=2400
+    )
+    run = omics.start_run(
+        workflowId=created["id"], roleArn=ROLE, outputUri=OUT, parameters={"sample": "s"}
+    )
     assert omics.get_run(id=run["id"])["storageCapacity"] == 2400
 
 
@@ -172,8 +188,14 @@ def test_output_prefix_modes(omics: Any, start: Any) -> None:
 
 
 def test_get_run_echoes_the_request(omics: Any, start: Any) -> None:
-    run_id = start(name="sample-1", priority=5, logLevel="ALL", tags={"project": "p1"},
-                   retentionMode="REMOVE", scratchStorageMode="LOCAL")
+    run_id = start(
+        name="sample-1",
+        priority=5,
+        logLevel="ALL",
+        tags={"project": "p1"},
+        retentionMode="REMOVE",
+        scratchStorageMode="LOCAL",
+    )
     run = omics.get_run(id=run_id)
     assert run["name"] == "sample-1"
     assert run["priority"] == 5
@@ -191,10 +213,13 @@ def test_engine_settings_are_dropped_for_wdl(omics: Any, start: Any) -> None:
 
 
 def test_nextflow_run_reports_engine_version(omics: Any) -> None:
-    definition = zip_bytes({"main.nf": "params.reads = null\nprocess ALIGN {\n  cpus 4\n  script: 'x'\n}\n"})
+    definition = zip_bytes(
+        {"main.nf": "params.reads = null\nprocess ALIGN {\n  cpus 4\n  script: 'x'\n}\n"}
+    )
     wf = omics.create_workflow(definitionZip=definition, engine="NEXTFLOW")["id"]
-    run_id = omics.start_run(workflowId=wf, roleArn=ROLE, outputUri=OUT,
-                             engineSettings={"engineVersion": "25.10"})["id"]
+    run_id = omics.start_run(
+        workflowId=wf, roleArn=ROLE, outputUri=OUT, engineSettings={"engineVersion": "25.10"}
+    )["id"]
     run = omics.get_run(id=run_id)
     assert run["engineVersion"] == "25.10.0"
     assert run["engineSettings"] == {"engineVersion": "25.10"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from .base import BackendRegistry, Family, OmicsBackend, operation
 from .batches import Batches
-from .environment import Environment, RequestRecord
 from .configurations import Configurations
+from .environment import Environment, RequestRecord
 from .run_caches import RunCaches
 from .run_groups import RunGroups
 from .runs import Runs

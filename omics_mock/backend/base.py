@@ -19,7 +19,15 @@ from .ids import IdAllocator
 from .scheduler import Scheduler
 
 if TYPE_CHECKING:
+    from .batches import Batches
+    from .configurations import Configurations
     from .environment import Environment
+    from .run_caches import RunCaches
+    from .run_groups import RunGroups
+    from .runs import Runs
+    from .shares import Shares
+    from .tags import Tags
+    from .workflows import Workflows
 
 Params = dict[str, Any]
 Handler = Callable[[Any, Params], Any]
@@ -68,6 +76,16 @@ class OmicsBackend:
     """All HealthOmics state for one (account, Region)."""
 
     family_classes: ClassVar[tuple[type[Family], ...]] = ()
+
+    if TYPE_CHECKING:  # set from ``family_classes`` in __init__
+        workflows: Workflows
+        runs: Runs
+        run_groups: RunGroups
+        run_caches: RunCaches
+        configurations: Configurations
+        shares: Shares
+        batches: Batches
+        tags: Tags
 
     def __init__(self, account_id: str, region: str, environment: Environment) -> None:
         self.account_id = account_id

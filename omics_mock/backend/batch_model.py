@@ -38,7 +38,16 @@ ACTIVE_RUN_STATUSES = ("PENDING", "STARTING", "RUNNING", "STOPPING")
 class BatchEntry:
     """One run setting of a batch and what became of it."""
 
-    __slots__ = ("run_setting_id", "settings", "run_id", "run_uuid", "run_arn", "status", "reason", "message")
+    __slots__ = (
+        "run_setting_id",
+        "settings",
+        "run_id",
+        "run_uuid",
+        "run_arn",
+        "status",
+        "reason",
+        "message",
+    )
 
     def __init__(self, run_setting_id: str, settings: dict[str, Any] | None) -> None:
         self.run_setting_id = run_setting_id
@@ -53,7 +62,10 @@ class BatchEntry:
         self.message: str | None = None
 
     def to_list_item(self) -> dict[str, Any]:
-        item: dict[str, Any] = {"runSettingId": self.run_setting_id, "submissionStatus": self.status}
+        item: dict[str, Any] = {
+            "runSettingId": self.run_setting_id,
+            "submissionStatus": self.status,
+        }
         if self.run_id is not None:
             item["runId"] = self.run_id
             item["runInternalUuid"] = self.run_uuid
@@ -121,7 +133,13 @@ class Batch:
         return sum(self.run_counts[s] for s in ACTIVE_RUN_STATUSES)
 
     def to_start_output(self) -> dict[str, Any]:
-        return {"id": self.id, "arn": self.arn, "status": self.status, "uuid": self.uuid, "tags": dict(self.tags)}
+        return {
+            "id": self.id,
+            "arn": self.arn,
+            "status": self.status,
+            "uuid": self.uuid,
+            "tags": dict(self.tags),
+        }
 
     def to_get_output(self) -> dict[str, Any]:
         output: dict[str, Any] = {

@@ -23,12 +23,30 @@ from typing import Any
 from ..protocol.errors import ConflictException, ServiceError, ValidationException
 from .base import Family, Params, not_found, operation
 from .batch_model import (
-    CANCELLABLE, CANCELLED, CREATING, DELETABLE, FAILED, INPROGRESS, PENDING, PROCESSED,
-    RUNS_DELETABLE, RUNS_DELETE_FAILED, RUNS_DELETED, RUNS_DELETING, STOPPING, SUBMITTING,
-    Batch, BatchEntry,
+    CANCELLABLE,
+    CANCELLED,
+    CREATING,
+    DELETABLE,
+    FAILED,
+    INPROGRESS,
+    PENDING,
+    PROCESSED,
+    RUNS_DELETABLE,
+    RUNS_DELETE_FAILED,
+    RUNS_DELETED,
+    RUNS_DELETING,
+    STOPPING,
+    SUBMITTING,
+    Batch,
+    BatchEntry,
 )
 from .batch_settings import (
-    check_entry, current_etag, duplicate_problem, parse_settings_file, read_settings_file, run_request,
+    check_entry,
+    current_etag,
+    duplicate_problem,
+    parse_settings_file,
+    read_settings_file,
+    run_request,
 )
 from .ids import new_uuid
 from .run_model import TERMINAL, Run
@@ -104,9 +122,9 @@ class Batches(Family):
         def matches(batch: Batch) -> bool:
             if not filters:
                 return True
-            (member, value), = filters.items()
+            ((member, value),) = filters.items()
             if member == "runGroupId":
-                return batch.default.get("runGroupId") == value
+                return bool(batch.default.get("runGroupId") == value)
             return bool((batch.status if member == "status" else batch.name) == value)
 
         batches, token = self.store.page(req.get("startingToken"), req.get("maxItems"), matches)
@@ -132,13 +150,18 @@ class Batches(Family):
         if batch.busy:
             raise ConflictException(f"Batch {batch.id} already has a cancel or delete in progress.")
         if batch.status not in CANCELLABLE:
-            raise ConflictException(f"Batch {batch.id} cannot be cancelled in status {batch.status}.")
+            raise ConflictException(
+                f"Batch {batch.id} cannot be cancelled in status {batch.status}."
+            )
         now = self.backend.clock.now()
         batch.status, batch.busy = STOPPING, True
         batch.submissions.pending_start = 0
         submitted = [e for e in batch.entries[: batch.next_entry] if e.run_id is not None]
         rate = self.backend.settings.quotas.cancel_run_tps
-        self._at(now + _dt.timedelta(seconds=len(submitted) / rate), lambda at: self._cancel_runs(batch, submitted, at))
+        self._at(
+            now + _dt.timedelta(seconds=len(submitted) / rate),
+            lambda at: self._cancel_runs(batch, submitted, at),
+        )
         return {}
 
     @operation("DeleteRunBatch")
@@ -147,12 +170,17 @@ class Batches(Family):
         if batch.busy:
             raise ConflictException(f"Batch {batch.id} already has a cancel or delete in progress.")
         if batch.status not in RUNS_DELETABLE:
-            raise ConflictException(f"The runs of batch {batch.id} cannot be deleted in status {batch.status}.")
+            raise ConflictException(
+                f"The runs of batch {batch.id} cannot be deleted in status {batch.status}."
+            )
         now = self.backend.clock.now()
         batch.status, batch.busy = RUNS_DELETING, True
         submitted = [e for e in batch.entries[: batch.next_entry] if e.run_id is not None]
         rate = self.backend.settings.quotas.delete_run_tps
-        self._at(now + _dt.timedelta(seconds=len(submitted) / rate), lambda at: self._delete_runs(batch, submitted, at))
+        self._at(
+            now + _dt.timedelta(seconds=len(submitted) / rate),
+            lambda at: self._delete_runs(batch, submitted, at),
+        )
         return {}
 
     @operation("DeleteBatch")
@@ -180,7 +208,10 @@ class Batches(Family):
         if batch.status != CREATING:
             return
         batch.status = PENDING
-        self._at(at + self.backend.settings.durations.batch_validating, lambda when: self._validated(batch, when))
+        self._at(
+            at + self.backend.settings.durations.batch_validating,
+            lambda when: self._validated(batch, when),
+        )
 
     def _validated(self, batch: Batch, at: _dt.datetime) -> None:
         if batch.status != PENDING:
@@ -189,7 +220,12 @@ class Batches(Family):
         if problem is None:
             problem = duplicate_problem([e.run_setting_id for e in batch.entries])
         if problem is not None:
-            batch.status, batch.failed_time, batch.failure_reason, batch.busy = FAILED, at, problem, False
+            batch.status, batch.failed_time, batch.failure_reason, batch.busy = (
+                FAILED,
+                at,
+                problem,
+                False,
+            )
             batch.entries = []
             batch.submissions.pending_start = 0
             return
@@ -202,7 +238,10 @@ class Batches(Family):
         if batch.s3_uri is None:
             return None
         if current_etag(self.backend, batch.s3_uri) != batch.s3_etag:
-            return f"The s3UriSettings object {batch.s3_uri} changed after the batch was started (ETag mismatch)."
+            return (
+                f"The s3UriSettings object {batch.s3_uri} changed after the batch was started "
+                "(ETag mismatch)."
+            )
         data, _ = read_settings_file(self.backend, batch.s3_uri)
         try:
             entries = parse_settings_file(data)
@@ -210,7 +249,10 @@ class Batches(Family):
             return str(problem)
         batch.total_runs = len(entries)
         batch.entries = [
-            BatchEntry(str(e.get("runSettingId")) if isinstance(e, dict) else "", e if isinstance(e, dict) else {})
+            BatchEntry(
+                str(e.get("runSettingId")) if isinstance(e, dict) else "",
+                e if isinstance(e, dict) else {},
+            )
             for e in entries
         ]
         return None
@@ -242,7 +284,12 @@ class Batches(Family):
             entry.status, entry.reason, entry.message = "FAILED", error.code, error.message
             batch.submissions.failed_start += 1
             return
-        entry.status, entry.run_id, entry.run_uuid, entry.run_arn = "SUCCESS", run.id, run.uuid, run.arn
+        entry.status, entry.run_id, entry.run_uuid, entry.run_arn = (
+            "SUCCESS",
+            run.id,
+            run.uuid,
+            run.arn,
+        )
         batch.entry_by_run[run.id] = entry
         batch.submissions.successful_start += 1
         batch.run_counts[run.status] += 1
@@ -265,7 +312,9 @@ class Batches(Family):
             run = runs.store.get(entry.run_id) if entry.run_id else None
             if run is None or run.status not in TERMINAL or run.batch_id != batch.id:
                 entry.status = "DELETE_FAILED"
-                entry.reason = "ConflictException" if run is not None else "ResourceNotFoundException"
+                entry.reason = (
+                    "ConflictException" if run is not None else "ResourceNotFoundException"
+                )
                 entry.message = f"Run {entry.run_id} could not be deleted."
                 failed += 1
                 continue

@@ -89,7 +89,8 @@ class Configurations(Family):
         configuration = self.get(name)
         if configuration.status != ACTIVE:
             raise ValidationException(
-                f"Configuration {name} is {configuration.status}; runs need an ACTIVE configuration."
+                f"Configuration {name} is {configuration.status}; "
+                "runs need an ACTIVE configuration."
             )
         return configuration
 
@@ -115,7 +116,9 @@ class Configurations(Family):
                 "runConfigurations.vpcConfig needs at least one subnet and one security group."
             )
         if len(set(subnets)) != len(subnets) or len(set(groups)) != len(groups):
-            raise ValidationException("runConfigurations.vpcConfig lists a subnet or security group twice.")
+            raise ValidationException(
+                "runConfigurations.vpcConfig lists a subnet or security group twice."
+            )
         now = backend.clock.now()
         configuration = Configuration(
             name=name,
@@ -139,7 +142,9 @@ class Configurations(Family):
             if configuration.status == CREATING:
                 configuration.status = ACTIVE
 
-        backend.scheduler.schedule(now + backend.settings.durations.configuration_creating, activate)
+        backend.scheduler.schedule(
+            now + backend.settings.durations.configuration_creating, activate
+        )
         return configuration.to_get_output()
 
     @operation("GetConfiguration")
@@ -164,11 +169,13 @@ class Configurations(Family):
         users = [
             run.id
             for run in self.backend.runs.store.values()
-            if run.is_active and (run.echo.get("configuration") or {}).get("name") == configuration.name
+            if run.is_active
+            and (run.echo.get("configuration") or {}).get("name") == configuration.name
         ]
         if users:
             raise ConflictException(
-                f"Configuration {configuration.name} is used by active runs ({', '.join(users[:5])})."
+                f"Configuration {configuration.name} is used by active runs "
+                f"({', '.join(users[:5])})."
             )
         configuration.status = DELETING
         backend = self.backend
@@ -178,4 +185,6 @@ class Configurations(Family):
                 self.store.remove(configuration.name)
                 backend.unregister_taggable(configuration.arn)
 
-        backend.scheduler.schedule(backend.clock.now() + backend.settings.durations.configuration_deleting, remove)
+        backend.scheduler.schedule(
+            backend.clock.now() + backend.settings.durations.configuration_deleting, remove
+        )

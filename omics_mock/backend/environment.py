@@ -18,11 +18,11 @@ from ..protocol.model import OperationSpec
 from .artifacts import ArtifactStore
 from .base import BackendRegistry, OmicsBackend, not_found
 from .clock import VirtualClock
+from .ready2run import DEFAULT_ENTRIES
 from .run_control import RunControlState
 from .scheduler import Scheduler
-from .shares import ShareRegistry
-from .ready2run import DEFAULT_ENTRIES
 from .settings import Settings
+from .shares import ShareRegistry
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ class Environment:
         self.ready2run_entries.append(entry)
         for backend in self.backends.existing():
             with backend.lock:
-                backend.workflows.catalogue.add(entry)  # type: ignore[attr-defined]
+                backend.workflows.catalogue.add(entry)
                 backend.ids.reserve(entry.id)
 
     # -- cross-account resources ------------------------------------------------------
@@ -122,7 +122,7 @@ class Environment:
                 owner.catch_up()
             finally:
                 owner.lock.release()
-        return owner.workflows.get_private(workflow_id)  # type: ignore[attr-defined]
+        return owner.workflows.get_private(workflow_id)
 
     def active_shares_of(self, resource_arn: str) -> list[Any]:
         """Shares of a resource that are not deleted."""
@@ -152,7 +152,9 @@ class Environment:
             raise
         finally:
             self.requests.append(
-                RequestRecord(self.clock.now(), spec.name, account, context.region, params, error_code)
+                RequestRecord(
+                    self.clock.now(), spec.name, account, context.region, params, error_code
+                )
             )
 
     def _apply_fault(self, operation: str) -> None:

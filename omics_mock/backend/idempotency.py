@@ -36,8 +36,7 @@ class IdempotencyIndex:
         payload, resource_id = found
         if payload != _payload(params):
             raise ConflictException(
-                f"The requestId {request_id} was already used for a different "
-                f"{operation} request."
+                f"The requestId {request_id} was already used for a different {operation} request."
             )
         return resource_id
 

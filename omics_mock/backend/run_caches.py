@@ -68,7 +68,9 @@ class RunCache:
 
 
 def _key(run: Run, index: int) -> CacheKey:
-    parameters = json.dumps(run.request.get("parameters") or {}, sort_keys=True, separators=(",", ":"))
+    parameters = json.dumps(
+        run.request.get("parameters") or {}, sort_keys=True, separators=(",", ":")
+    )
     version = run.version.name if run.version is not None else ""
     return (run.workflow.arn, version, run.echo.get("digest", ""), parameters, index)
 
@@ -136,7 +138,11 @@ class RunCaches(Family):
     @operation("UpdateRunCache")
     def update_run_cache(self, req: Params) -> None:
         cache = self.get(req["id"])
-        for member, attribute in (("cacheBehavior", "cache_behavior"), ("description", "description"), ("name", "name")):
+        for member, attribute in (
+            ("cacheBehavior", "cache_behavior"),
+            ("description", "description"),
+            ("name", "name"),
+        ):
             if req.get(member) is not None:
                 setattr(cache, attribute, req[member])
 
@@ -173,9 +179,13 @@ class RunCaches(Family):
         behavior = run.echo.get("cacheBehavior", cache.cache_behavior)
         if run.status == COMPLETED and behavior != "CACHE_ALWAYS":
             return
-        if run.status == FAILED and (run.failure_reason or "").startswith("Run exceeded maxDuration"):
+        if run.status == FAILED and (run.failure_reason or "").startswith(
+            "Run exceeded maxDuration"
+        ):
             return
         end = run.stop_time or self.backend.clock.now()
         for task in self.backend.runs.tasks_of(run, end):
             if run.task_status(task, end)[0] == COMPLETED:
-                cache.entries.setdefault(_key(run, task.index), task.cache_s3_uri or cache.entry_uri())
+                cache.entries.setdefault(
+                    _key(run, task.index), task.cache_s3_uri or cache.entry_uri()
+                )

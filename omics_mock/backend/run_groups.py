@@ -41,7 +41,11 @@ class RunGroup:
         return output
 
     def to_list_item(self) -> dict[str, Any]:
-        output: dict[str, Any] = {"arn": self.arn, "id": self.id, "creationTime": self.creation_time}
+        output: dict[str, Any] = {
+            "arn": self.arn,
+            "id": self.id,
+            "creationTime": self.creation_time,
+        }
         if self.name is not None:
             output["name"] = self.name
         output.update(self.limits)
@@ -163,9 +167,10 @@ class RunGroups(Family):
 
     def _start_duration_limit(self, run: Run, at: _dt.datetime) -> None:
         group = self.store.get(run.run_group_id) if run.run_group_id else None
-        minutes = group.limits.get("maxDuration") if group is not None else None
-        if minutes is None:
+        if group is None or group.limits.get("maxDuration") is None:
             return
+        minutes = group.limits["maxDuration"]
+        group_id = group.id
         simulation = self.backend.runs.simulation
 
         def expire(when: _dt.datetime) -> None:
@@ -174,7 +179,8 @@ class RunGroups(Family):
                     run,
                     when,
                     f"Run exceeded maxDuration of {minutes} minutes",
-                    f"The run exceeded the maximum duration ({minutes} minutes) of run group {group.id}.",
+                    f"The run exceeded the maximum duration ({minutes} minutes) "
+                    f"of run group {group_id}.",
                     immediately=False,
                 )
 

@@ -48,8 +48,12 @@ class TaskTemplate:
     def instance_type(self) -> str:
         if self.gpus:
             return "omics.g5.xlarge" if self.gpus == 1 else f"omics.g5.{4 * self.gpus}xlarge"
-        family = "c" if self.memory <= 2 * self.cpus else "m" if self.memory <= 4 * self.cpus else "r"
-        size = {1: "large", 2: "large", 4: "xlarge"}.get(self.cpus, f"{max(self.cpus // 4, 2)}xlarge")
+        family = (
+            "c" if self.memory <= 2 * self.cpus else "m" if self.memory <= 4 * self.cpus else "r"
+        )
+        size = {1: "large", 2: "large", 4: "xlarge"}.get(
+            self.cpus, f"{max(self.cpus // 4, 2)}xlarge"
+        )
         return f"omics.{family}.{size}"
 
 
@@ -128,7 +132,10 @@ class Run:
 
     def task_durations(self) -> list[_dt.timedelta]:
         step = self.task_duration
-        return [step * CACHE_HIT_SHARE if i in self.cache_hits else step for i in range(len(self.templates))]
+        return [
+            step * CACHE_HIT_SHARE if i in self.cache_hits else step
+            for i in range(len(self.templates))
+        ]
 
     @property
     def running_duration(self) -> _dt.timedelta:
@@ -198,7 +205,9 @@ class Run:
             start += length
         return windows
 
-    def task_status(self, task: Task, now: _dt.datetime) -> tuple[str, _dt.datetime | None, _dt.datetime | None]:
+    def task_status(
+        self, task: Task, now: _dt.datetime
+    ) -> tuple[str, _dt.datetime | None, _dt.datetime | None]:
         """(status, startTime, stopTime) of a task at ``now``."""
         begin, end = task.window_start, task.window_end
         length = end - begin

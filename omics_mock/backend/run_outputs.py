@@ -27,9 +27,7 @@ def run_output_uri(output_uri: str, run_id: str, mode: str) -> str:
 
 
 def _log_stream(run: Run, suffix: str) -> str:
-    return (
-        f"arn:aws:logs:{run.region}:{run.account_id}:log-group:{LOG_GROUP}:log-stream:{suffix}"
-    )
+    return f"arn:aws:logs:{run.region}:{run.account_id}:log-group:{LOG_GROUP}:log-stream:{suffix}"
 
 
 def _resource_digests(parameters: Any) -> dict[str, str] | None:
@@ -174,11 +172,14 @@ def task_output(run: Run, task: Task, now: _dt.datetime) -> dict[str, Any]:
     output["logStream"] = _log_stream(run, f"run/{run.id}/task/{task.id}")
     if output["status"] == "FAILED":
         output["failureReason"] = (run.failure_reason or "TASK_FAILED")[:64]
-        output["statusMessage"] = f"Task {task.template.name} failed: {run.status_message or 'error'}"
+        output["statusMessage"] = (
+            f"Task {task.template.name} failed: {run.status_message or 'error'}"
+        )
     elif output["status"] == "CANCELLED":
         output["statusMessage"] = "The run was cancelled."
+    registry = f"{run.account_id}.dkr.ecr.{run.region}.amazonaws.com"
     output["imageDetails"] = {
-        "image": f"{run.account_id}.dkr.ecr.{run.region}.amazonaws.com/{task.template.name.lower()}:latest",
+        "image": f"{registry}/{task.template.name.lower()}:latest",
         "imageDigest": "sha256:" + hashlib.sha256(task.template.name.encode()).hexdigest(),
     }
     return output

@@ -75,14 +75,18 @@ def effective_request(backend: OmicsBackend, req: Params) -> tuple[Params, Run |
     run_id = req.get("runId")
     workflow_id = req.get("workflowId")
     if run_id is None and workflow_id is None:
-        raise ValidationException("StartRun needs either workflowId (a new run) or runId (a duplicate).")
+        raise ValidationException(
+            "StartRun needs either workflowId (a new run) or runId (a duplicate)."
+        )
     if run_id is None:
         return req, None
     if workflow_id is not None:
         raise ValidationException("Specify either workflowId or runId, not both.")
     if req.get("workflowOwnerId") is not None:
-        raise ValidationException("Runs of workflows shared with you cannot be duplicated with runId.")
-    source: Run | None = backend.runs.store.get(run_id)  # type: ignore[attr-defined]
+        raise ValidationException(
+            "Runs of workflows shared with you cannot be duplicated with runId."
+        )
+    source: Run | None = backend.runs.store.get(run_id)
     if source is None:
         raise not_found("Run", run_id)
     if source.echo.get("workflowOwnerId") is not None:
@@ -103,12 +107,13 @@ def plan_run(backend: OmicsBackend, req: Params, *, check_parameters: bool = Tru
     the common settings before any run's own parameters are known).
     """
     req, source = effective_request(backend, req)
-    workflows = backend.workflows  # type: ignore[attr-defined]
+    workflows = backend.workflows
     workflow_type = req.get("workflowType")
     workflow = workflows.find(req["workflowId"], workflow_type, req.get("workflowOwnerId"))
     if workflow.status != "ACTIVE":
         raise ValidationException(
-            f"Workflow {workflow.id} is {workflow.status}; runs can only start from an ACTIVE workflow."
+            f"Workflow {workflow.id} is {workflow.status}; "
+            "runs can only start from an ACTIVE workflow."
         )
     version = None
     definition = workflow.definition
@@ -129,7 +134,9 @@ def plan_run(backend: OmicsBackend, req: Params, *, check_parameters: bool = Tru
     run_group_id = req.get("runGroupId")
     if run_group_id is not None:
         backend.lookup_run_group(run_group_id)
-    storage_type = req.get("storageType") or definition.storage_type or backend.settings.default_storage_type
+    storage_type = (
+        req.get("storageType") or definition.storage_type or backend.settings.default_storage_type
+    )
     storage_capacity = None
     if storage_type == "STATIC":
         storage_capacity = req.get("storageCapacity")
@@ -162,16 +169,23 @@ def _check_parameters(
     size = len(json.dumps(given, separators=(",", ":")).encode("utf-8"))
     limit = backend.settings.quotas.max_parameter_bytes
     if size > limit:
-        raise ValidationException(f"The run parameters are {size} bytes; the maximum is {limit} bytes.")
+        raise ValidationException(
+            f"The run parameters are {size} bytes; the maximum is {limit} bytes."
+        )
     if template is None:
         return
-    missing = [name for name, spec in template.items() if not spec.get("optional", False) and name not in given]
+    missing = [
+        name
+        for name, spec in template.items()
+        if not spec.get("optional", False) and name not in given
+    ]
     if missing:
         raise ValidationException(f"Missing required parameter(s): {', '.join(sorted(missing))}.")
     unknown = [name for name in given if name not in template]
     if unknown:
         raise ValidationException(
-            f"Parameter(s) not defined in the workflow's parameter template: {', '.join(sorted(unknown))}."
+            "Parameter(s) not defined in the workflow's parameter template: "
+            f"{', '.join(sorted(unknown))}."
         )
 
 
@@ -191,7 +205,9 @@ def _check_session_policy(policy: str | None) -> None:
         raise ValidationException("sessionPolicy must be a JSON IAM policy document.")
 
 
-def _check_cache(backend: OmicsBackend, req: Params, ready2run: bool) -> tuple[str | None, str | None]:
+def _check_cache(
+    backend: OmicsBackend, req: Params, ready2run: bool
+) -> tuple[str | None, str | None]:
     cache_id = req.get("cacheId")
     behavior = req.get("cacheBehavior")
     if behavior is not None and cache_id is None:

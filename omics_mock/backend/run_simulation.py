@@ -12,6 +12,7 @@ phase. Every end frees capacity and admits the next runs at that instant.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import heapq
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -35,7 +36,9 @@ class AdmissionQueue:
         self._queued: set[int] = set()
 
     def add(self, run: Run) -> None:
-        heapq.heappush(self._pools.setdefault(run.run_group_id, []), (-run.priority, run.sequence, run))
+        heapq.heappush(
+            self._pools.setdefault(run.run_group_id, []), (-run.priority, run.sequence, run)
+        )
         self._queued.add(id(run))
 
     def discard(self, run: Run) -> None:
@@ -185,7 +188,7 @@ class RunSimulation:
             self.queue.pop(best)
             self.active[best.id] = best
             self.usage_of(best.run_group_id).add(best, 1)
-            self._change(best, lambda: best.admit(now))
+            self._change(best, functools.partial(best.admit, now))
             for listener in self.admission_listeners:
                 listener(best, now)
             if best.status == STARTING:
@@ -260,7 +263,9 @@ class RunSimulation:
 
     # -- plumbing --------------------------------------------------------------------
 
-    def _schedule(self, run: Run, due: _dt.datetime, action: Callable[[Run, _dt.datetime], None]) -> None:
+    def _schedule(
+        self, run: Run, due: _dt.datetime, action: Callable[[Run, _dt.datetime], None]
+    ) -> None:
         def fire(at: _dt.datetime) -> None:
             run.next_event = None
             action(run, at)
@@ -273,4 +278,3 @@ class RunSimulation:
         if run.status != before:
             for listener in self.listeners:
                 listener(run, before)
-

@@ -18,7 +18,14 @@ from ..protocol.errors import ConflictException, ServiceQuotaExceededException
 from .base import Family, Params, not_found, operation
 from .ids import new_uuid
 from .run_model import ACTIVE, TERMINAL, Run, Task
-from .run_outputs import echo_values, get_run_output, list_item, start_output, task_item, task_output
+from .run_outputs import (
+    echo_values,
+    get_run_output,
+    list_item,
+    start_output,
+    task_item,
+    task_output,
+)
 from .run_requests import RunPlan, plan_run
 from .run_simulation import RunSimulation
 from .store import Store, page_list
@@ -67,9 +74,13 @@ class Runs(Family):
             self.simulation.step(run, self.backend.clock.now())
         output = get_run_output(run)
         if "DEFINITION" in (req.get("export") or []):
-            bundle = getattr(run.version.definition if run.version else run.workflow.definition, "bundle", None)
+            bundle = getattr(
+                run.version.definition if run.version else run.workflow.definition, "bundle", None
+            )
             if bundle is not None:
-                path = f"{self.backend.region}/{self.backend.account_id}/run/{run.id}/definition.zip"
+                path = (
+                    f"{self.backend.region}/{self.backend.account_id}/run/{run.id}/definition.zip"
+                )
                 output["definition"] = self.backend.environment.artifacts.publish(path, bundle.raw)
         return output
 
@@ -89,7 +100,9 @@ class Runs(Family):
         def matches(run: Run) -> bool:
             return all(_attribute(run, attribute) == value for attribute, value in filters)
 
-        runs, token = self.store.page(req.get("startingToken"), req.get("maxResults"), matches if filters else None)
+        runs, token = self.store.page(
+            req.get("startingToken"), req.get("maxResults"), matches if filters else None
+        )
         page: dict[str, Any] = {"items": [list_item(run) for run in runs]}
         if token is not None:
             page["nextToken"] = token
@@ -187,8 +200,16 @@ class Runs(Family):
                 break
             hit = run.cache_hits.get(index)
             run.tasks.append(
-                Task(self.backend.ids.numeric(), new_uuid(), run.templates[index], index, start, end,
-                     cache_hit=hit is not None, cache_s3_uri=hit)
+                Task(
+                    self.backend.ids.numeric(),
+                    new_uuid(),
+                    run.templates[index],
+                    index,
+                    start,
+                    end,
+                    cache_hit=hit is not None,
+                    cache_s3_uri=hit,
+                )
             )
         return [task for task in run.tasks if task.window_start <= now]
 
@@ -206,7 +227,9 @@ class Runs(Family):
         """Evict REMOVE runs until a new run fits under ``quotas.max_runs``."""
         quota = self.backend.settings.quotas.max_runs
         while len(self.store) >= quota:
-            evict = retention_mode == "REMOVE" or self.backend.settings.retain_runs_evict_remove_runs
+            evict = (
+                retention_mode == "REMOVE" or self.backend.settings.retain_runs_evict_remove_runs
+            )
             victim = self._oldest_removable() if evict else None
             if victim is None:
                 raise ServiceQuotaExceededException(
@@ -229,5 +252,3 @@ def _attribute(run: Run, attribute: str) -> Any:
     if attribute == "name":
         return run.echo.get("name")
     return getattr(run, attribute)
-
-

@@ -29,9 +29,17 @@ from .base import Family, Params, not_found, operation
 from .ids import share_id
 from .store import page_list
 
-PENDING, ACTIVATING, ACTIVE, DELETING, DELETED = "PENDING", "ACTIVATING", "ACTIVE", "DELETING", "DELETED"
+PENDING, ACTIVATING, ACTIVE, DELETING, DELETED = (
+    "PENDING",
+    "ACTIVATING",
+    "ACTIVE",
+    "DELETING",
+    "DELETED",
+)
 LIVE = (PENDING, ACTIVATING, ACTIVE)
-_WORKFLOW_ARN = re.compile(r"arn:aws:omics:(?P<region>[^:]+):(?P<account>\d{12}):workflow/(?P<id>\d+)")
+_WORKFLOW_ARN = re.compile(
+    r"arn:aws:omics:(?P<region>[^:]+):(?P<account>\d{12}):workflow/(?P<id>\d+)"
+)
 
 
 @dataclass(eq=False)
@@ -79,9 +87,15 @@ class ShareRegistry:
         self.lock = threading.RLock()
 
     def live_for(self, resource_arn: str) -> list[Share]:
-        return [s for s in list(self.shares.values()) if s.resource_arn == resource_arn and s.status in LIVE]
+        return [
+            s
+            for s in list(self.shares.values())
+            if s.resource_arn == resource_arn and s.status in LIVE
+        ]
 
-    def active_grant(self, owner_id: str, subscriber: str, region: str, workflow_id: str) -> Share | None:
+    def active_grant(
+        self, owner_id: str, subscriber: str, region: str, workflow_id: str
+    ) -> Share | None:
         for share in list(self.shares.values()):
             if (
                 share.status == ACTIVE
@@ -101,7 +115,7 @@ class Shares(Family):
 
     @property
     def registry(self) -> ShareRegistry:
-        return self.backend.environment.shares  # type: ignore[no-any-return]
+        return self.backend.environment.shares
 
     def _visible(self, share_id_value: str) -> Share:
         share = self.registry.shares.get(share_id_value)
@@ -132,15 +146,26 @@ class Shares(Family):
         with self.registry.lock:
             live = self.registry.live_for(workflow.arn)
             if any(s.subscriber == subscriber for s in live):
-                raise ConflictException(f"Workflow {workflow.id} is already shared with {subscriber}.")
+                raise ConflictException(
+                    f"Workflow {workflow.id} is already shared with {subscriber}."
+                )
             quota = backend.settings.quotas.max_shares_per_workflow
             if len(live) >= quota:
                 raise ServiceQuotaExceededException(
                     f"Workflow {workflow.id} has the maximum number of shares ({quota})."
                 )
             now = backend.clock.now()
-            share = Share(share_id(), workflow.arn, workflow.id, backend.account_id, subscriber,
-                          backend.region, now, now, req.get("shareName"))
+            share = Share(
+                share_id(),
+                workflow.arn,
+                workflow.id,
+                backend.account_id,
+                subscriber,
+                backend.region,
+                now,
+                now,
+                req.get("shareName"),
+            )
             self.registry.shares[share.id] = share
         output: dict[str, Any] = {"shareId": share.id, "status": share.status}
         if share.name is not None:
@@ -153,7 +178,9 @@ class Shares(Family):
         if share.subscriber != self.backend.account_id:
             raise AccessDeniedException("Only the subscriber account can accept a share.")
         if share.status != PENDING:
-            raise ConflictException(f"Share {share.id} cannot be accepted in status {share.status}.")
+            raise ConflictException(
+                f"Share {share.id} cannot be accepted in status {share.status}."
+            )
         now = self.backend.clock.now()
         share.status, share.update_time = ACTIVATING, now
 

@@ -70,7 +70,7 @@ class Store(Generic[T]):
     def _compact(self) -> None:
         pairs = [
             (seq, key)
-            for seq, key in zip(self._sequences, self._keys)
+            for seq, key in zip(self._sequences, self._keys, strict=True)
             if (found := self._items.get(key)) is not None and found[0] == seq
         ]
         self._sequences = [seq for seq, _ in pairs]
@@ -127,7 +127,9 @@ class Store(Generic[T]):
             raise ValidationException(f"The pagination token '{token}' is not valid.") from None
 
 
-def page_list(kind: str, items: list[T], token: str | None, max_results: int | None) -> tuple[list[T], str | None]:
+def page_list(
+    kind: str, items: list[T], token: str | None, max_results: int | None
+) -> tuple[list[T], str | None]:
     """Page a short, fully built list with an opaque offset token."""
     start = 0
     if token is not None:

@@ -21,8 +21,12 @@ _NF_PROCESS = re.compile(r"^\s*process\s+(\w+)\s*\{", re.MULTILINE)
 _CWL_STEPS = re.compile(r"^steps:\s*$", re.MULTILINE)
 _CWL_STEP = re.compile(r"^  ([A-Za-z_][\w-]*):")
 _CPU = re.compile(r"\b(?:cpu|cpus)\s*[:=]?\s*[\"']?(\d+)")
-_MEMORY = re.compile(r"\bmemory\s*[:=]?\s*[\"']?(\d+(?:\.\d+)?)\s*\.?\s*(G|GB|GiB|M|MB|MiB|T|TB|TiB)?", re.IGNORECASE)
-_GPU = re.compile(r"\b(?:gpu\s*:\s*true|acceleratorCount\s*:\s*(\d+)|accelerator\s+(\d+))", re.IGNORECASE)
+_MEMORY = re.compile(
+    r"\bmemory\s*[:=]?\s*[\"']?(\d+(?:\.\d+)?)\s*\.?\s*(G|GB|GiB|M|MB|MiB|T|TB|TiB)?", re.IGNORECASE
+)
+_GPU = re.compile(
+    r"\b(?:gpu\s*:\s*true|acceleratorCount\s*:\s*(\d+)|accelerator\s+(\d+))", re.IGNORECASE
+)
 
 
 def templates_for(definition: Any, gpu_workflow: bool) -> tuple[TaskTemplate, ...]:
@@ -57,7 +61,11 @@ def _wdl(source: str) -> list[TaskTemplate]:
         target = match.group(1).rsplit(".", 1)[-1]
         alias = match.group(2) or target
         known = tasks.get(target)
-        calls.append(TaskTemplate(alias, known.cpus, known.memory, known.gpus) if known else TaskTemplate(alias))
+        calls.append(
+            TaskTemplate(alias, known.cpus, known.memory, known.gpus)
+            if known
+            else TaskTemplate(alias)
+        )
     return calls or list(tasks.values())
 
 
@@ -105,7 +113,7 @@ def _cwl(source: str) -> list[TaskTemplate]:
     if found is None:
         return []
     names = []
-    for line in source[found.end():].splitlines()[1:]:
+    for line in source[found.end() :].splitlines()[1:]:
         if line and not line.startswith(" "):
             break
         step = _CWL_STEP.match(line)
