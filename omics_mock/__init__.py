@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from .backend.clock import VirtualClock
 from .backend.environment import RequestRecord
-from .backend.settings import Durations, Quotas, Settings
+from .backend.run_model import Outcome
+from .backend.settings import Durations, Quotas, RunTiming, Settings
 from .mock import OmicsMock, active_mock, mock_omics
 
 __version__ = "0.1.0"
@@ -20,8 +21,10 @@ __version__ = "0.1.0"
 __all__ = [
     "Durations",
     "OmicsMock",
+    "Outcome",
     "Quotas",
     "RequestRecord",
+    "RunTiming",
     "Settings",
     "VirtualClock",
     "__version__",

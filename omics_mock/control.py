@@ -274,6 +274,19 @@ class RunsControl:
             settings = self._control.environment.settings
             settings.durations.run = timing.over(settings.durations.run)
 
+    def set_outcome(
+        self,
+        run_id: str,
+        outcome: str | Outcome | tuple[str, str],
+        account_id: str | None = None,
+        region: str | None = None,
+    ) -> None:
+        """How one run ends when its RUNNING time is over (it keeps its timing)."""
+        backend, run = self._find(run_id, account_id, region)
+        with backend.lock:
+            self._require_active(run)
+            run.outcome = _outcome(outcome)
+
     def script(self, workflow_id: str, outcomes: Iterable[str | Outcome | tuple[str, str]]) -> None:
         """The next runs of a workflow end with these outcomes, in order, then as default."""
         queue = self._control.environment.run_control.scripts.setdefault(

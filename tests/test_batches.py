@@ -455,3 +455,21 @@ def test_retention_applies_to_batch_runs(omics: Any, omics_mock: Any, batch: Any
     finish(omics, omics_mock, batch_id)
     failed = omics.list_runs_in_batch(batchId=batch_id, submissionStatus="FAILED")["runs"]
     assert [r["submissionFailureReason"] for r in failed] == ["ServiceQuotaExceededException"]
+
+
+def test_s3_entries_with_run_id_or_unknown_fields_fail(
+    omics: Any, omics_mock: Any, batch: Any
+) -> None:
+    entries = [
+        {"runSettingId": "rerun", "runId": "1234567"},
+        {"runSettingId": "typo", "parameter": {"sample": "s"}},
+        {"runSettingId": "ok", "parameters": {"sample": "s"}},
+    ]
+    omics_mock.s3.put_object("s3://settings/odd.json", json.dumps(entries))
+    batch_id = batch({"s3UriSettings": "s3://settings/odd.json"})
+    finish(omics, omics_mock, batch_id)
+    runs = {r["runSettingId"]: r for r in omics.list_runs_in_batch(batchId=batch_id)["runs"]}
+    assert runs["rerun"]["submissionStatus"] == "FAILED"
+    assert "runId" in runs["rerun"]["submissionFailureMessage"]
+    assert "parameter" in runs["typo"]["submissionFailureMessage"]
+    assert runs["ok"]["submissionStatus"] == "SUCCESS"

@@ -131,3 +131,12 @@ def test_settings_do_not_leak_between_mocks() -> None:
     with mock_omics() as second:
         assert second.settings.quotas.max_runs == 100_000
         assert second.settings.durations.run.running is None
+
+
+def test_set_outcome_of_one_run(omics: Any, omics_mock: Any, start: Any) -> None:
+    doomed, fine = start(), start()
+    omics_mock.runs.set_outcome(doomed, ("FAILED", "OutOfMemory"))
+    omics_mock.clock.advance(minutes=10)
+    failed = omics.get_run(id=doomed)
+    assert (failed["status"], failed["failureReason"]) == ("FAILED", "OutOfMemory")
+    assert omics.get_run(id=fine)["status"] == "COMPLETED"

@@ -90,6 +90,12 @@ def check_entry(entry: Any) -> None:
 
     spec = service_spec()
     shape = spec.service_model.shape_for("InlineSetting")
+    if isinstance(entry, dict):
+        if "runId" in entry:
+            raise ValidationException("runId is not supported in run batches.")
+        unknown = sorted(set(entry) - set(shape.members))
+        if unknown:
+            raise ValidationException(f"Unknown run setting field(s): {', '.join(unknown)}.")
     errors: list[str] = []
     spec.validators.for_shape(shape)(entry, "", errors)
     raise_if_failed(errors)
