@@ -18,8 +18,9 @@ Reached from the mock object (``with mock_omics() as m``), or from the
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime as _dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from .backend.clock import VirtualClock
@@ -209,9 +210,7 @@ class RunsControl:
         region: str | None = None,
     ) -> None:
         """End an active run as COMPLETED now."""
-        backend, run = self._find(run_id, account_id, region)
-        with backend.lock:
-            self._require_active(run)
+        with self._active_run(run_id, account_id, region) as (backend, run):
             backend.runs.simulation.complete(run, backend.clock.now(), immediately)
 
     def fail(
@@ -225,9 +224,7 @@ class RunsControl:
         region: str | None = None,
     ) -> None:
         """End an active run as FAILED now, with ``failureReason`` ``reason``."""
-        backend, run = self._find(run_id, account_id, region)
-        with backend.lock:
-            self._require_active(run)
+        with self._active_run(run_id, account_id, region) as (backend, run):
             backend.runs.simulation.fail(run, backend.clock.now(), reason, message, immediately)
 
     def keep_running(
@@ -282,9 +279,7 @@ class RunsControl:
         region: str | None = None,
     ) -> None:
         """How one run ends when its RUNNING time is over (it keeps its timing)."""
-        backend, run = self._find(run_id, account_id, region)
-        with backend.lock:
-            self._require_active(run)
+        with self._active_run(run_id, account_id, region) as (_, run):
             run.outcome = _outcome(outcome)
 
     def script(self, workflow_id: str, outcomes: Iterable[str | Outcome | tuple[str, str]]) -> None:
@@ -320,10 +315,16 @@ class RunsControl:
             )
         return found[0]
 
-    @staticmethod
-    def _require_active(run: Run) -> None:
-        if not run.is_active:
-            raise ValueError(f"run {run.id} already ended ({run.status})")
+    @contextlib.contextmanager
+    def _active_run(
+        self, run_id: str, account_id: str | None, region: str | None
+    ) -> Iterator[tuple[OmicsBackend, Run]]:
+        """The run's backend (locked) and the run, which must still be active."""
+        backend, run = self._find(run_id, account_id, region)
+        with backend.lock:
+            if not run.is_active:
+                raise ValueError(f"run {run.id} already ended ({run.status})")
+            yield backend, run
 
 
 class Control:

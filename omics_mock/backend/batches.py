@@ -146,42 +146,50 @@ class Batches(Family):
 
     @operation("CancelRunBatch")
     def cancel_run_batch(self, req: Params) -> dict[str, Any]:
-        batch = self.get(req["batchId"])
-        if batch.busy:
-            raise ConflictException(f"Batch {batch.id} already has a cancel or delete in progress.")
-        if batch.status not in CANCELLABLE:
-            raise ConflictException(
-                f"Batch {batch.id} cannot be cancelled in status {batch.status}."
-            )
-        now = self.backend.clock.now()
-        batch.status, batch.busy = STOPPING, True
-        batch.submissions.pending_start = 0
-        submitted = [e for e in batch.entries[: batch.next_entry] if e.run_id is not None]
-        rate = self.backend.settings.quotas.cancel_run_tps
-        self._at(
-            now + _dt.timedelta(seconds=len(submitted) / rate),
-            lambda at: self._cancel_runs(batch, submitted, at),
+        batch = self._begin_run_operation(
+            req["batchId"],
+            CANCELLABLE,
+            STOPPING,
+            "cannot be cancelled",
+            self.backend.settings.quotas.cancel_run_tps,
+            self._cancel_runs,
         )
+        batch.submissions.pending_start = 0
         return {}
 
     @operation("DeleteRunBatch")
     def delete_run_batch(self, req: Params) -> dict[str, Any]:
-        batch = self.get(req["batchId"])
-        if batch.busy:
-            raise ConflictException(f"Batch {batch.id} already has a cancel or delete in progress.")
-        if batch.status not in RUNS_DELETABLE:
-            raise ConflictException(
-                f"The runs of batch {batch.id} cannot be deleted in status {batch.status}."
-            )
-        now = self.backend.clock.now()
-        batch.status, batch.busy = RUNS_DELETING, True
-        submitted = [e for e in batch.entries[: batch.next_entry] if e.run_id is not None]
-        rate = self.backend.settings.quotas.delete_run_tps
-        self._at(
-            now + _dt.timedelta(seconds=len(submitted) / rate),
-            lambda at: self._delete_runs(batch, submitted, at),
+        self._begin_run_operation(
+            req["batchId"],
+            RUNS_DELETABLE,
+            RUNS_DELETING,
+            "cannot have its runs deleted",
+            self.backend.settings.quotas.delete_run_tps,
+            self._delete_runs,
         )
         return {}
+
+    def _begin_run_operation(
+        self,
+        batch_id: str,
+        allowed: frozenset[str],
+        status: str,
+        refusal: str,
+        rate: float,
+        action: Any,
+    ) -> Batch:
+        """Start a cancel or delete of a batch's runs, submitted at ``rate`` per second."""
+        batch = self.get(batch_id)
+        if batch.busy:
+            raise ConflictException(f"Batch {batch.id} already has a cancel or delete in progress.")
+        if batch.status not in allowed:
+            raise ConflictException(f"Batch {batch.id} {refusal} in status {batch.status}.")
+        now = self.backend.clock.now()
+        batch.status, batch.busy = status, True
+        submitted = [e for e in batch.entries[: batch.next_entry] if e.run_id is not None]
+        due = now + _dt.timedelta(seconds=len(submitted) / rate)
+        self._at(due, lambda at: action(batch, submitted, at))
+        return batch
 
     @operation("DeleteBatch")
     def delete_batch(self, req: Params) -> None:
@@ -197,6 +205,10 @@ class Batches(Family):
         """What StartRunBatch checks before answering (spec: "before any runs are submitted")."""
         if default.get("workflowType") == "READY2RUN":
             raise ValidationException("Run batches do not support READY2RUN workflows.")
+        if default.get("parameters") is not None and not isinstance(default["parameters"], dict):
+            raise ValidationException(
+                "defaultRunSetting.parameters must be a JSON object of parameter names to values."
+            )
         output_uri = default.get("outputUri")
         if output_uri is not None and not output_uri.startswith("s3://"):
             raise ValidationException("defaultRunSetting.outputUri must begin with s3://")

@@ -1,0 +1,1 @@
+"""omics-mock's benchmark: ``python -m bench``; see ``docs/performance.md``."""
