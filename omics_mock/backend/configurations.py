@@ -170,7 +170,7 @@ class Configurations(Family):
             run.id
             for run in self.backend.runs.store.values()
             if run.is_active
-            and (run.echo.get("configuration") or {}).get("name") == configuration.name
+            and run.configuration_name == configuration.name
         ]
         if users:
             raise ConflictException(

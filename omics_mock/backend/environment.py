@@ -25,7 +25,7 @@ from .settings import Settings
 from .shares import ShareRegistry
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RequestRecord:
     """One request the mock answered."""
 

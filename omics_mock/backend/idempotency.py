@@ -12,8 +12,10 @@ from typing import Any
 from ..protocol.errors import ConflictException
 
 
-def _payload(params: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in params.items() if k != "requestId"}
+def _same_payload(first: dict[str, Any], second: dict[str, Any]) -> bool:
+    """Equal apart from ``requestId``."""
+    keys = (first.keys() | second.keys()) - {"requestId"}
+    return all(first.get(k) == second.get(k) for k in keys)
 
 
 class IdempotencyIndex:
@@ -34,7 +36,7 @@ class IdempotencyIndex:
         if found is None:
             return None
         payload, resource_id = found
-        if payload != _payload(params):
+        if not _same_payload(payload, params):
             raise ConflictException(
                 f"The requestId {request_id} was already used for a different {operation} request."
             )
@@ -43,4 +45,5 @@ class IdempotencyIndex:
     def remember(self, operation: str, params: dict[str, Any], resource_id: str) -> None:
         request_id = params.get("requestId")
         if request_id is not None:
-            self._seen[(operation, request_id)] = (_payload(params), resource_id)
+            # The request's own dict is kept (not copied): params are never mutated.
+            self._seen[(operation, request_id)] = (params, resource_id)

@@ -33,9 +33,15 @@ class IdAllocator:
             self._used.add(int(value))
 
 
+_uuid_random = random.Random(uuid.uuid4().int)
+
+
 def new_uuid() -> str:
-    """A random RFC 4122 uuid4 string."""
-    return str(uuid.uuid4())
+    """A random RFC 4122 version-4 UUID string (cheaper than ``str(uuid.uuid4())``)."""
+    value = _uuid_random.getrandbits(128)
+    value = (value & ~(0xF000 << 64) | (0x4000 << 64)) & ~(0xC000 << 48) | (0x8000 << 48)
+    text = f"{value:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def share_id() -> str:

@@ -72,7 +72,7 @@ def _key(run: Run, index: int) -> CacheKey:
         run.request.get("parameters") or {}, sort_keys=True, separators=(",", ":")
     )
     version = run.version.name if run.version is not None else ""
-    return (run.workflow.arn, version, run.echo.get("digest", ""), parameters, index)
+    return (run.workflow.arn, version, run.definition.digest or "", parameters, index)
 
 
 class RunCaches(Family):
@@ -158,7 +158,7 @@ class RunCaches(Family):
         return {"arn": cache.arn, "id": cache.id, "status": cache.status, "tags": dict(cache.tags)}
 
     def _cache_of(self, run: Run) -> RunCache | None:
-        cache_id = run.echo.get("cacheId")
+        cache_id = run.cache_id
         return self.store.get(cache_id) if cache_id is not None else None
 
     def _find_hits(self, run: Run, at: _dt.datetime) -> None:
@@ -176,7 +176,7 @@ class RunCaches(Family):
         cache = self._cache_of(run)
         if cache is None:
             return
-        behavior = run.echo.get("cacheBehavior", cache.cache_behavior)
+        behavior = run.cache_behavior or cache.cache_behavior
         if run.status == COMPLETED and behavior != "CACHE_ALWAYS":
             return
         if run.status == FAILED and (run.failure_reason or "").startswith(

@@ -9,7 +9,6 @@ default outcome (COMPLETED unless changed).
 from __future__ import annotations
 
 import collections
-import dataclasses
 
 from .run_model import Outcome
 from .settings import RunTiming, Settings
@@ -26,10 +25,14 @@ class RunControlState:
         self.per_poll = False
 
     def timing_for(self, workflow_id: str) -> RunTiming:
-        """A fresh copy of the timing a new run of this workflow gets."""
+        """The timing a new run of this workflow gets.
+
+        Runs share these objects; per-run changes replace a run's timing rather
+        than edit it (see ``RunsControl.set_durations``).
+        """
         base = self._settings.durations.run
         override = self.workflow_timing.get(workflow_id)
-        return override.over(base) if override is not None else dataclasses.replace(base)
+        return override.over(base) if override is not None else base
 
     def next_outcome(self, workflow_id: str) -> Outcome:
         script = self.scripts.get(workflow_id)

@@ -66,7 +66,7 @@ class Outcome:
     message: str | None = None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Task:
     """A task that has appeared in a run (IDs are allocated when it appears)."""
 
@@ -80,9 +80,14 @@ class Task:
     cache_s3_uri: str | None = None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Run:
-    """One workflow run."""
+    """One workflow run.
+
+    ``request`` is the effective StartRun request (after duplication); GetRun
+    echoes it together with the values resolved when the run was started
+    (storage, cache behaviour, configuration).
+    """
 
     id: str
     arn: str
@@ -91,9 +96,6 @@ class Run:
     region: str
     creation_time: _dt.datetime
     request: dict[str, Any]
-    """The effective StartRun request (after duplication), for duplicates of this run."""
-    echo: dict[str, Any]
-    """Request values GetRun echoes, keyed by GetRun member name."""
     workflow: Any
     version: Any
     templates: tuple[TaskTemplate, ...]
@@ -104,6 +106,12 @@ class Run:
     batch_id: str | None = None
     retention_mode: str = "RETAIN"
     tags: dict[str, str] = field(default_factory=dict)
+    storage_type: str | None = None
+    storage_capacity: int | None = None
+    cache_id: str | None = None
+    cache_behavior: str | None = None
+    configuration: Any = None
+    source_run_id: str | None = None
     status: str = PENDING
     start_time: _dt.datetime | None = None
     stop_time: _dt.datetime | None = None
@@ -121,6 +129,23 @@ class Run:
     sequence: int = 0
     cache_hits: dict[int, str] = field(default_factory=dict)
     """Task index -> cache entry URI, for tasks answered from the run cache."""
+
+    @property
+    def definition(self) -> Any:
+        """The definition the run executes: its version's, else the workflow's."""
+        return self.version.definition if self.version is not None else self.workflow.definition
+
+    @property
+    def name(self) -> str | None:
+        return self.request.get("name")
+
+    @property
+    def workflow_owner_id(self) -> str | None:
+        return self.request.get("workflowOwnerId")
+
+    @property
+    def configuration_name(self) -> str | None:
+        return self.configuration.name if self.configuration is not None else None
 
     # -- phase lengths ------------------------------------------------------------------
 

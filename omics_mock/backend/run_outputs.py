@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .run_model import Run, Task
 from .run_requests import engine_version
-
-if TYPE_CHECKING:
-    from .run_requests import RunPlan
 
 LOG_GROUP = "/aws/omics/WorkflowLog"
 
@@ -41,106 +38,108 @@ def _resource_digests(parameters: Any) -> dict[str, str] | None:
     return digests or None
 
 
-def echo_values(run: Run, plan: RunPlan) -> dict[str, Any]:
-    """The request-derived members of GetRun, computed once at StartRun."""
-    req = plan.request
-    workflow = plan.workflow
-    engine = plan.definition.engine
-    prefix_mode = req.get("outputUriPrefixMode") or "SERVICE_DEFINED"
-    nextflow = engine == "NEXTFLOW"
-    return _drop_none(
-        {
-            "workflowId": workflow.id,
-            "workflowType": workflow.type,
-            "workflowVersionName": req.get("workflowVersionName"),
-            "workflowOwnerId": req.get("workflowOwnerId"),
-            "workflowUuid": workflow.uuid,
-            "runId": plan.source_run.id if plan.source_run is not None else None,
-            "roleArn": req["roleArn"],
-            "name": req.get("name"),
-            "runGroupId": plan.run_group_id,
-            "priority": req.get("priority"),
-            "digest": plan.definition.digest,
-            "parameters": req.get("parameters"),
-            "storageCapacity": plan.storage_capacity,
-            "storageType": plan.storage_type,
-            "outputUri": req["outputUri"],
-            "runOutputUri": run_output_uri(req["outputUri"], run.id, prefix_mode),
-            "outputUriPrefixMode": prefix_mode,
-            "logLevel": req.get("logLevel"),
-            "resourceDigests": _resource_digests(req.get("parameters")),
-            "startedBy": f"arn:aws:iam::{run.account_id}:user/omics-mock",
-            "accelerators": plan.definition.accelerators,
-            "retentionMode": plan.retention_mode,
-            "cacheId": plan.cache_id,
-            "cacheBehavior": plan.cache_behavior,
-            "networkingMode": req.get("networkingMode") or "RESTRICTED",
-            "configuration": plan.configuration.to_run_reference() if plan.configuration else None,
-            "vpcConfig": plan.configuration.run_vpc_config() if plan.configuration else None,
-            "scratchStorageMode": req.get("scratchStorageMode"),
-            "sessionPolicy": req.get("sessionPolicy"),
-            "engineSettings": req.get("engineSettings") if nextflow else None,
-            "engineVersion": engine_version(engine, req.get("engineSettings")),
-        }
-    )
+def _run_output_uri(run: Run) -> str:
+    request = run.request
+    return run_output_uri(request["outputUri"], run.id, _prefix_mode(run))
+
+
+def _prefix_mode(run: Run) -> str:
+    return str(run.request.get("outputUriPrefixMode") or "SERVICE_DEFINED")
 
 
 def start_output(run: Run) -> dict[str, Any]:
+    output: dict[str, Any] = {
+        "arn": run.arn,
+        "id": run.id,
+        "status": run.status,
+        "tags": dict(run.tags),
+        "uuid": run.uuid,
+        "runOutputUri": _run_output_uri(run),
+        "networkingMode": run.request.get("networkingMode") or "RESTRICTED",
+    }
+    if run.configuration is not None:
+        output["configuration"] = run.configuration.to_run_reference()
+    return output
+
+
+def get_run_output(run: Run) -> dict[str, Any]:
+    """GetRun's answer: the request echoed, with what the service resolved and did."""
+    request = run.request
+    workflow = run.workflow
+    definition = run.definition
+    engine = definition.engine
+    nextflow = engine == "NEXTFLOW"
+    configuration = run.configuration
     return _drop_none(
         {
             "arn": run.arn,
             "id": run.id,
-            "status": run.status,
-            "tags": dict(run.tags),
             "uuid": run.uuid,
-            "runOutputUri": run.echo.get("runOutputUri"),
-            "configuration": run.echo.get("configuration"),
-            "networkingMode": run.echo.get("networkingMode"),
+            "status": run.status,
+            "workflowId": workflow.id,
+            "workflowType": workflow.type,
+            "workflowVersionName": request.get("workflowVersionName"),
+            "workflowOwnerId": request.get("workflowOwnerId"),
+            "workflowUuid": workflow.uuid,
+            "runId": run.source_run_id,
+            "roleArn": request["roleArn"],
+            "name": request.get("name"),
+            "runGroupId": run.run_group_id,
+            "batchId": run.batch_id,
+            "priority": request.get("priority"),
+            "digest": definition.digest,
+            "parameters": request.get("parameters"),
+            "storageCapacity": run.storage_capacity,
+            "storageType": run.storage_type,
+            "outputUri": request["outputUri"],
+            "runOutputUri": _run_output_uri(run),
+            "outputUriPrefixMode": _prefix_mode(run),
+            "logLevel": request.get("logLevel"),
+            "resourceDigests": _resource_digests(request.get("parameters")),
+            "startedBy": f"arn:aws:iam::{run.account_id}:user/omics-mock",
+            "accelerators": definition.accelerators,
+            "retentionMode": run.retention_mode,
+            "cacheId": run.cache_id,
+            "cacheBehavior": run.cache_behavior,
+            "networkingMode": request.get("networkingMode") or "RESTRICTED",
+            "configuration": configuration.to_run_reference() if configuration else None,
+            "vpcConfig": configuration.run_vpc_config() if configuration else None,
+            "scratchStorageMode": request.get("scratchStorageMode"),
+            "sessionPolicy": request.get("sessionPolicy"),
+            "engineSettings": request.get("engineSettings") if nextflow else None,
+            "engineVersion": engine_version(engine, request.get("engineSettings")),
+            "creationTime": run.creation_time,
+            "startTime": run.start_time,
+            "stopTime": run.stop_time,
+            "statusMessage": run.status_message,
+            "failureReason": run.failure_reason,
+            "tags": dict(run.tags),
+            "logLocation": {
+                "runLogStream": _log_stream(run, f"run/{run.id}"),
+                "engineLogStream": _log_stream(run, f"run/{run.id}/engine"),
+            },
         }
     )
 
 
-def get_run_output(run: Run) -> dict[str, Any]:
-    output: dict[str, Any] = {"arn": run.arn, "id": run.id, "uuid": run.uuid, "status": run.status}
-    output.update(run.echo)  # includes configuration and vpcConfig for VPC runs
-    output.update(
-        _drop_none(
-            {
-                "batchId": run.batch_id,
-                "creationTime": run.creation_time,
-                "startTime": run.start_time,
-                "stopTime": run.stop_time,
-                "statusMessage": run.status_message,
-                "failureReason": run.failure_reason,
-                "tags": dict(run.tags),
-                "logLocation": {
-                    "runLogStream": _log_stream(run, f"run/{run.id}"),
-                    "engineLogStream": _log_stream(run, f"run/{run.id}/engine"),
-                },
-            }
-        )
-    )
-    return output
-
-
 def list_item(run: Run) -> dict[str, Any]:
-    echo = run.echo
+    request = run.request
     return _drop_none(
         {
             "arn": run.arn,
             "id": run.id,
             "status": run.status,
-            "workflowId": echo.get("workflowId"),
+            "workflowId": run.workflow.id,
             "batchId": run.batch_id,
-            "name": echo.get("name"),
-            "priority": echo.get("priority"),
-            "storageCapacity": echo.get("storageCapacity"),
+            "name": request.get("name"),
+            "priority": request.get("priority"),
+            "storageCapacity": run.storage_capacity,
             "creationTime": run.creation_time,
             "startTime": run.start_time,
             "stopTime": run.stop_time,
-            "storageType": echo.get("storageType"),
-            "workflowVersionName": echo.get("workflowVersionName"),
-            "workflowName": getattr(run.workflow, "name", None),
+            "storageType": run.storage_type,
+            "workflowVersionName": request.get("workflowVersionName"),
+            "workflowName": run.workflow.name,
         }
     )
 

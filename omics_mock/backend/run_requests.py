@@ -89,7 +89,7 @@ def effective_request(backend: OmicsBackend, req: Params) -> tuple[Params, Run |
     source: Run | None = backend.runs.store.get(run_id)
     if source is None:
         raise not_found("Run", run_id)
-    if source.echo.get("workflowOwnerId") is not None:
+    if source.workflow_owner_id is not None:
         raise ValidationException(
             f"Run {run_id} uses a workflow shared with you; such runs cannot be duplicated."
         )
@@ -127,7 +127,7 @@ def plan_run(backend: OmicsBackend, req: Params, *, check_parameters: bool = Tru
     ready2run = workflow.type == "READY2RUN"
     if check_parameters:
         _check_parameters(backend, definition.parameter_template, req.get("parameters"))
-    _check_output_uri(req["outputUri"])
+    _check_output_uri(req.get("outputUri"))
     _check_session_policy(req.get("sessionPolicy"))
     cache_id, cache_behavior = _check_cache(backend, req, ready2run)
     configuration = _check_networking(backend, req)
@@ -189,7 +189,9 @@ def _check_parameters(
         )
 
 
-def _check_output_uri(uri: str) -> None:
+def _check_output_uri(uri: str | None) -> None:
+    if uri is None:  # a batch run whose default and own settings both leave it out
+        raise ValidationException("outputUri is required: set it in the run setting or default.")
     if not _S3_OUTPUT.fullmatch(uri):
         raise ValidationException(f"outputUri must be an S3 URI such as s3://bucket/prefix/: {uri}")
 

@@ -19,7 +19,6 @@ from .base import Family, Params, not_found, operation
 from .ids import new_uuid
 from .run_model import ACTIVE, TERMINAL, Run, Task
 from .run_outputs import (
-    echo_values,
     get_run_output,
     list_item,
     start_output,
@@ -98,7 +97,7 @@ class Runs(Family):
         ]
 
         def matches(run: Run) -> bool:
-            return all(_attribute(run, attribute) == value for attribute, value in filters)
+            return all(getattr(run, attribute) == value for attribute, value in filters)
 
         runs, token = self.store.page(
             req.get("startingToken"), req.get("maxResults"), matches if filters else None
@@ -162,7 +161,6 @@ class Runs(Family):
             region=backend.region,
             creation_time=now,
             request=plan.request,
-            echo={},
             workflow=plan.workflow,
             version=plan.version,
             templates=self._task_templates(plan),
@@ -173,9 +171,14 @@ class Runs(Family):
             batch_id=batch_id,
             retention_mode=plan.retention_mode,
             tags=plan.tags,
+            storage_type=plan.storage_type,
+            storage_capacity=plan.storage_capacity,
+            cache_id=plan.cache_id,
+            cache_behavior=plan.cache_behavior,
+            configuration=plan.configuration,
+            source_run_id=plan.source_run.id if plan.source_run is not None else None,
             sequence=self._sequence,
         )
-        run.echo = echo_values(run, plan)
         self.store.add(run_id, run)
         if run.retention_mode == "REMOVE":
             self._removable.append(run_id)
@@ -247,8 +250,3 @@ class Runs(Family):
             self._removable.popleft()
         return None
 
-
-def _attribute(run: Run, attribute: str) -> Any:
-    if attribute == "name":
-        return run.echo.get("name")
-    return getattr(run, attribute)

@@ -12,19 +12,19 @@ import datetime as _dt
 import heapq
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 EventAction = Callable[[_dt.datetime], None]
 
 
-@dataclass(order=True)
 class Event:
     """A scheduled callback; ``cancel()`` stops it from running."""
 
-    due: _dt.datetime
-    sequence: int
-    action: EventAction = field(compare=False)
-    cancelled: bool = field(default=False, compare=False)
+    __slots__ = ("due", "action", "cancelled")
+
+    def __init__(self, due: _dt.datetime, action: EventAction) -> None:
+        self.due = due
+        self.action = action
+        self.cancelled = False
 
     def cancel(self) -> None:
         self.cancelled = True
@@ -34,30 +34,32 @@ class Scheduler:
     """A heap of events keyed by due time, ties in scheduling order."""
 
     def __init__(self) -> None:
-        self._heap: list[Event] = []
+        # Entries are (due, sequence, event): tuples compare in C, ties in scheduling order.
+        self._heap: list[tuple[_dt.datetime, int, Event]] = []
         self._counter = itertools.count()
 
     def schedule(self, due: _dt.datetime, action: EventAction) -> Event:
-        event = Event(due, next(self._counter), action)
-        heapq.heappush(self._heap, event)
+        event = Event(due, action)
+        heapq.heappush(self._heap, (due, next(self._counter), event))
         return event
 
     def next_due(self) -> _dt.datetime | None:
         """When the next live event is due, if any."""
-        while self._heap and self._heap[0].cancelled:
-            heapq.heappop(self._heap)
-        return self._heap[0].due if self._heap else None
+        heap = self._heap
+        while heap and heap[0][2].cancelled:
+            heapq.heappop(heap)
+        return heap[0][0] if heap else None
 
     def run_due(self, now: _dt.datetime) -> int:
         """Run every event due at or before ``now``; returns how many ran."""
         heap = self._heap
         ran = 0
-        while heap and heap[0].due <= now:
-            event = heapq.heappop(heap)
+        while heap and heap[0][0] <= now:
+            due, _, event = heapq.heappop(heap)
             if not event.cancelled:
-                event.action(event.due)
+                event.action(due)
                 ran += 1
         return ran
 
     def __len__(self) -> int:
-        return sum(1 for e in self._heap if not e.cancelled)
+        return sum(1 for _, _, event in self._heap if not event.cancelled)

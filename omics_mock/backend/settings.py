@@ -14,7 +14,7 @@ def _seconds(value: float) -> _dt.timedelta:
     return _dt.timedelta(seconds=value)
 
 
-@dataclass
+@dataclass(slots=True)
 class RunTiming:
     """How long a run spends in each phase; ``None`` inherits the next level.
 
