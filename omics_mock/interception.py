@@ -23,7 +23,6 @@ order to get wrong when other libraries patch the same places.
 
 from __future__ import annotations
 
-import gc
 import io
 import re
 import threading
@@ -42,6 +41,7 @@ from botocore.credentials import Credentials, RefreshableCredentials
 from botocore.handlers import BUILTIN_HANDLERS
 
 from .backend.artifacts import ARTIFACT_HOST
+from .process_hooks import install_process_hooks, quiet_moto_for_omics
 from .protocol.handler import Protocol, RequestContext
 from .protocol.model import OperationSpec
 
@@ -74,7 +74,7 @@ class _Body(io.BytesIO):
             yield data
 
 
-class _VirtualTime(types.ModuleType):
+class VirtualTimeModule(types.ModuleType):
     """Stands in for ``time`` inside botocore's waiter and endpoint modules."""
 
     def __init__(self, sleep: Callable[[float], None]) -> None:
@@ -121,6 +121,7 @@ class Interceptor:
             if not self._installed:
                 install_process_hooks(self)
                 self._installed = True
+            quiet_moto_for_omics(self)
             _ = self.protocol  # build routing and model before the first request
             self.environment = environment
 
@@ -140,7 +141,7 @@ class Interceptor:
             return None
         self._just_answered.flag = True
         protocol = self.protocol
-        body = _body_bytes(request.body)
+        body = body_bytes(request.body)
         operation = event_name.rpartition(".")[2]
         if operation in protocol.spec.operations:
             answer = protocol.handle_operation(operation, request.url, request.headers, body)
@@ -172,7 +173,7 @@ class Interceptor:
         if self.environment is None or not _is_omics_request(request):
             return original(endpoint, request)
         self.safety_net_hits += 1
-        body = _body_bytes(request.body)
+        body = body_bytes(request.body)
         answer = self.protocol.handle(request.method, request.url, request.headers, body)
         return AWSResponse(request.url, answer.status, answer.headers, _Body(answer.body))
 
@@ -216,7 +217,7 @@ class Interceptor:
 # -- request helpers -------------------------------------------------------------------
 
 
-def _body_bytes(body: Any) -> bytes | None:
+def body_bytes(body: Any) -> bytes | None:
     if body is None or isinstance(body, bytes):
         return body
     if isinstance(body, str):
@@ -291,115 +292,6 @@ def install() -> None:
     if (SEND_EVENT, _send_handler) not in BUILTIN_HANDLERS:
         BUILTIN_HANDLERS.append((SEND_EVENT, _send_handler))
         BUILTIN_HANDLERS.append((SIGN_EVENT, _sign_handler))
-
-
-def install_process_hooks(interceptor: Interceptor) -> None:
-    """Everything the first activation sets up, once per process."""
-    register_on_existing_objects()
-    _guard_endpoint_send(interceptor)
-    _virtualise_botocore_sleeps(interceptor)
-    _bypass_adaptive_rate_limit(interceptor)
-    _route_requests_calls(interceptor)
-
-
-def register_on_existing_objects() -> int:
-    """Reach sessions and omics clients created before ``import omics_mock``.
-
-    One C-level pass: ``gc.get_referrers`` on the session and client classes
-    finds their instances (an instance of a Python class refers to its type).
-    Only ``type()`` is consulted, never ``isinstance``, which would call a
-    ``__class__`` property (a werkzeug ``LocalProxy`` raises from it).
-    Returns how many objects were registered.
-    """
-    session_types = set(_with_subclasses(botocore.session.Session))
-    client_types = set(_with_subclasses(botocore.client.BaseClient))
-    registered = 0
-    for obj in gc.get_referrers(*session_types, *client_types):
-        kind = type(obj)
-        if kind in session_types:
-            register_on_session(obj)
-            registered += 1
-        elif kind in client_types and obj.meta.service_model.service_name == "omics":
-            register_on_emitter(obj.meta.events)
-            registered += 1
-    return registered
-
-
-def _with_subclasses(root: type[Any]) -> Iterator[type[Any]]:
-    yield root
-    subclass: type[Any]
-    for subclass in root.__subclasses__():
-        yield from _with_subclasses(subclass)
-
-
-def _guard_endpoint_send(interceptor: Interceptor) -> None:
-    original = botocore.endpoint.Endpoint._send
-
-    def _send(endpoint: Any, request: AWSPreparedRequest) -> Any:
-        return interceptor.guarded_send(original, endpoint, request)
-
-    botocore.endpoint.Endpoint._send = _send
-
-
-def _virtualise_botocore_sleeps(interceptor: Interceptor) -> None:
-    virtual = _VirtualTime(interceptor.sleep)
-    botocore.waiter.time = virtual
-    botocore.endpoint.time = virtual
-
-
-def _bypass_adaptive_rate_limit(interceptor: Interceptor) -> None:
-    """Adaptive retry mode delays requests after throttling with a real wait on a
-    condition variable; an omics request the mock answers skips that wait."""
-    original = botocore.retries.bucket.TokenBucket.acquire
-
-    def acquire(bucket: Any, amount: int = 1, block: bool = True) -> Any:
-        if interceptor.take_rate_limit_pass():
-            return True
-        return original(bucket, amount, block)
-
-    botocore.retries.bucket.TokenBucket.acquire = acquire
-
-
-def _route_requests_calls(interceptor: Interceptor) -> None:
-    """Plain ``requests`` calls to omics hosts go to an in-process adapter."""
-    try:
-        import requests
-    except ImportError:  # pragma: no cover - requests is optional
-        return
-    original = requests.Session.get_adapter
-    adapter = _requests_adapter(interceptor)
-
-    def get_adapter(session: Any, url: str) -> Any:
-        if interceptor.answers_url(url):
-            return adapter
-        return original(session, url)
-
-    requests.Session.get_adapter = get_adapter  # type: ignore[method-assign,assignment]
-
-
-def _requests_adapter(interceptor: Interceptor) -> Any:
-    """A ``requests`` transport adapter answered by ``interceptor``."""
-    import http.client
-
-    import requests.adapters
-    import urllib3
-
-    class OmicsAdapter(requests.adapters.HTTPAdapter):
-        def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-            status, headers, body = interceptor.answer_http(
-                request.method, request.url, request.headers, _body_bytes(request.body)
-            )
-            raw = urllib3.HTTPResponse(
-                body=io.BytesIO(body),
-                headers=headers,
-                status=status,
-                reason=http.client.responses.get(status, ""),
-                preload_content=False,
-                decode_content=False,
-            )
-            return self.build_response(request, raw)
-
-    return OmicsAdapter()
 
 
 install()

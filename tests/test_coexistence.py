@@ -236,3 +236,27 @@ def test_clients_from_before_either_import_are_answered(
     assert import_order_runs[order].returncode == 0, stderr[-3000:]
     result = json.loads(stdout.strip().splitlines()[-1])
     assert result == {"s3": "data", "omics": [True] * 4, "attempts": [], "lazy_evaluated": 0}
+
+
+def test_moto_does_not_parse_omics_requests_while_we_answer_them(monkeypatch: Any) -> None:
+    """botocore calls every before-send handler; moto's must skip omics events."""
+    import boto3
+    from moto import mock_aws
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    from omics_mock import mock_omics
+
+    seen: list[str] = []
+    original = BotocoreStubber.process_request
+
+    def spy(self: Any, request: Any) -> Any:
+        seen.append(request.url)
+        return original(self, request)
+
+    monkeypatch.setattr(BotocoreStubber, "process_request", spy)
+    with mock_aws(), mock_omics():
+        session = boto3.session.Session(region_name="us-east-1")
+        session.client("omics").list_workflows()
+        session.client("s3").list_buckets()
+    assert not [url for url in seen if "omics" in url]
+    assert any("s3" in url for url in seen)
