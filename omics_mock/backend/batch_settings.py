@@ -11,11 +11,12 @@ replaced. The batch's own ``tags`` stay on the batch.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import TYPE_CHECKING, Any
 
 from ..protocol.errors import ValidationException
-from ..protocol.validate import raise_if_failed
+from ..protocol.validate import Check, raise_if_failed
 from . import s3
 
 if TYPE_CHECKING:
@@ -29,7 +30,11 @@ NOT_FOR_START_RUN = ("runTags", "outputBucketOwnerId")
 def run_request(default: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
     """The StartRun request for one entry of a batch."""
     request = {k: v for k, v in default.items() if k not in NOT_FOR_START_RUN}
-    parameters = {**(default.get("parameters") or {}), **(entry.get("parameters") or {})}
+    base, own = default.get("parameters"), entry.get("parameters")
+    if _mergeable(base) and _mergeable(own):
+        parameters: Any = {**(base or {}), **(own or {})}
+    else:  # a document that is not an object: no merge, StartRun's check refuses it
+        parameters = own if own is not None else base
     if parameters or "parameters" in default or "parameters" in entry:
         request["parameters"] = parameters
     tags = {**(default.get("runTags") or {}), **(entry.get("runTags") or {})}
@@ -39,6 +44,10 @@ def run_request(default: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any
         if entry.get(member) is not None:
             request[member] = entry[member]
     return request
+
+
+def _mergeable(parameters: Any) -> bool:
+    return parameters is None or isinstance(parameters, dict)
 
 
 def read_settings_file(backend: OmicsBackend, uri: str) -> tuple[bytes, str]:
@@ -84,18 +93,25 @@ def duplicate_problem(setting_ids: list[Any]) -> str | None:
     return None
 
 
-def check_entry(entry: Any) -> None:
-    """Validate one settings-file entry like the model validates inline settings."""
+@functools.cache
+def _inline_setting_check() -> tuple[frozenset[str], Check]:
+    """The model's InlineSetting members and compiled validator, built once."""
     from ..protocol.model import service_spec
 
     spec = service_spec()
     shape = spec.service_model.shape_for("InlineSetting")
+    return frozenset(shape.members), spec.validators.for_shape(shape)
+
+
+def check_entry(entry: Any) -> None:
+    """Validate one settings-file entry like the model validates inline settings."""
+    members, validate = _inline_setting_check()
     if isinstance(entry, dict):
         if "runId" in entry:
             raise ValidationException("runId is not supported in run batches.")
-        unknown = sorted(set(entry) - set(shape.members))
+        unknown = sorted(set(entry) - members)
         if unknown:
             raise ValidationException(f"Unknown run setting field(s): {', '.join(unknown)}.")
     errors: list[str] = []
-    spec.validators.for_shape(shape)(entry, "", errors)
+    validate(entry, "", errors)
     raise_if_failed(errors)
