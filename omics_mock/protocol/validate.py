@@ -75,14 +75,30 @@ def raise_if_failed(errors: list[str]) -> None:
         raise ValidationException(f"{count} validation {noun} detected: " + "; ".join(errors))
 
 
+PRINTABLE_CLASS = "[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+"
+"""The model's most common pattern: letters, marks, separators, symbols, numbers, punctuation."""
+
+
 def compile_pattern(pattern: str) -> Callable[[str], Any]:
     """A full-match function for a model pattern."""
     if "\\p{" in pattern or "\\P{" in pattern:
         import regex  # only needed for Java-style Unicode classes; imported on first use
 
         compiled: Any = regex.compile(pattern)
+        if pattern == PRINTABLE_CLASS:
+            return _printable_or(compiled.fullmatch)
         return compiled.fullmatch  # type: ignore[no-any-return]
     return re.compile(pattern, re.ASCII).fullmatch
+
+
+def _printable_or(fullmatch: Callable[[str], Any]) -> Callable[[str], Any]:
+    """A fast path for ``PRINTABLE_CLASS``: ``str.isprintable()`` accepts only L, M, N,
+    P, S and the ASCII space, all inside the class; anything else asks the regex."""
+
+    def matches(value: str) -> Any:
+        return (value and value.isprintable()) or fullmatch(value)
+
+    return matches
 
 
 @dataclass(frozen=True)
