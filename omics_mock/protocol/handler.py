@@ -55,14 +55,22 @@ def request_context(host: str, headers: Mapping[str, Any]) -> RequestContext:
 
 
 def _match_template(spec: OperationSpec, path: str) -> re.Match[str] | None:
-    """The operation's own path template against the path, below any base path."""
-    match = spec.path_regex.match(path)
-    if match is None:
-        for tail in base_path_tails(path):
-            match = spec.path_regex.match(tail)
-            if match is not None:
-                break
-    return match
+    """The operation's own path template against the path, below any base path.
+
+    Labels may be empty here: botocore renders ``id=""`` as ``/run/``, and the
+    operation is known, so the empty value goes to validation (or the backend,
+    where the model allows it) instead of routing to another operation.
+    """
+    for pattern in (spec.path_regex, spec.empty_label_regex):
+        match = pattern.match(path)
+        if match is None:
+            for tail in base_path_tails(path):
+                match = pattern.match(tail)
+                if match is not None:
+                    break
+        if match is not None:
+            return match
+    return None
 
 
 def _unknown_operation(method: str, path: str) -> ServiceError:

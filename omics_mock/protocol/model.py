@@ -42,6 +42,8 @@ class OperationSpec:
     method: str
     uri: str
     path_regex: re.Pattern[str]
+    empty_label_regex: re.Pattern[str]
+    """``path_regex`` with labels that may be empty (botocore sends ``/run/`` for ``id=""``)."""
     literal_segments: int
     segment_count: int
     first_segment: str
@@ -76,11 +78,12 @@ def _no_input(value: Any, path: str, errors: list[str]) -> None:
 _LABEL = re.compile(r"\{([^}]+)\}")
 
 
-def _path_regex(uri: str) -> tuple[re.Pattern[str], int, int, str]:
+def _path_regex(uri: str, allow_empty: bool = False) -> tuple[re.Pattern[str], int, int, str]:
     path = uri.split("?", 1)[0]
     segments = [s for s in path.split("/") if s]
     parts: list[str] = []
     literal = 0
+    repeat = "*" if allow_empty else "+"
     for segment in segments:
         label = _LABEL.fullmatch(segment)
         if label is None:
@@ -89,9 +92,9 @@ def _path_regex(uri: str) -> tuple[re.Pattern[str], int, int, str]:
             continue
         name = label.group(1)
         if name.endswith("+"):
-            parts.append(f"(?P<{_group(name[:-1])}>.+)")
+            parts.append(f"(?P<{_group(name[:-1])}>.{repeat})")
         else:
-            parts.append(f"(?P<{_group(name)}>[^/]+)")
+            parts.append(f"(?P<{_group(name)}>[^/]{repeat})")
     regex_text = "^/" + "/".join(parts) + "/?$"
     first = segments[0] if segments else ""
     return re.compile(regex_text), literal, len(segments), first
@@ -171,6 +174,7 @@ def _build_spec(model: OperationModel, decoders: DecoderCompiler) -> OperationSp
         method=http["method"],
         uri=uri,
         path_regex=path_regex,
+        empty_label_regex=_path_regex(uri, allow_empty=True)[0],
         literal_segments=literal,
         segment_count=count,
         first_segment=first,

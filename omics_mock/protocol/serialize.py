@@ -45,6 +45,12 @@ def _json_default(value: Any) -> Any:
 _dumps = json.JSONEncoder(default=_json_default, separators=(",", ":"), ensure_ascii=False).encode
 
 
+def _json_bytes(value: Any) -> bytes:
+    """UTF-8 JSON. A lone surrogate (JSON allows ``"\\ud800"``, so requests can carry
+    one) cannot be UTF-8: it is written back as the same JSON escape."""
+    return _dumps(value).encode("utf-8", "backslashreplace")
+
+
 def request_id() -> str:
     """A random uuid4-shaped request id (cheaper than ``uuid.uuid4``)."""
     text = "%032x" % (random.getrandbits(128) & _UUID4_MASK | _UUID4_BITS)
@@ -74,7 +80,7 @@ def serialize_output(spec: OperationSpec, result: Any) -> HttpResponse:
             spec, spec.output_payload, data.get(spec.output_payload.member), headers
         )
     headers["content-type"] = JSON_CONTENT_TYPE
-    return HttpResponse(spec.success_status, headers, _dumps(data).encode("utf-8"))
+    return HttpResponse(spec.success_status, headers, _json_bytes(data))
 
 
 def _header_text(value: Any) -> str:
@@ -97,7 +103,7 @@ def _payload_response(
         headers["content-type"] = "application/octet-stream"
         return HttpResponse(spec.success_status, headers, bytes(value or b""))
     headers["content-type"] = JSON_CONTENT_TYPE
-    return HttpResponse(spec.success_status, headers, _dumps(value or {}).encode("utf-8"))
+    return HttpResponse(spec.success_status, headers, _json_bytes(value or {}))
 
 
 def serialize_error(error: ServiceError, status: int) -> HttpResponse:
@@ -105,5 +111,5 @@ def serialize_error(error: ServiceError, status: int) -> HttpResponse:
     headers = _base_headers()
     headers["x-amzn-errortype"] = error.code
     headers["content-type"] = JSON_CONTENT_TYPE
-    body = _dumps({"message": error.message}).encode("utf-8")
+    body = _json_bytes({"message": error.message})
     return HttpResponse(status, headers, body)
