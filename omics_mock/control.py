@@ -357,6 +357,10 @@ class Control:
             backend.catch_up()
         return backend
 
+    def simulation_failures(self) -> list[tuple[_dt.datetime, Exception]]:
+        """Simulated events that raised: bugs in omics-mock (the pytest fixture fails on them)."""
+        return self.environment.simulation_failures()
+
     def calls(self, operation: str) -> list[RequestRecord]:
         """The logged requests of one operation."""
         return [r for r in self.environment.requests if r.operation == operation]

@@ -48,9 +48,21 @@ def omics_client_for(region: str = "us-east-1", **kwargs: Any) -> Any:
 
 @pytest.fixture
 def omics_mock() -> Iterator[OmicsMock]:
-    """An active omics mock, discarded after the test."""
+    """An active omics mock, discarded after the test.
+
+    If one of the mock's simulated events raised (a bug in omics-mock, not in the
+    code under test), the test fails at teardown with that error.
+    """
     with mock_omics() as mock:
         yield mock
+        failures = mock.simulation_failures()
+    if failures:
+        due, error = failures[0]
+        pytest.fail(
+            f"omics-mock's simulation raised {len(failures)} time(s); first at {due}: "
+            f"{type(error).__name__}: {error}. Please report it.",
+            pytrace=False,
+        )
 
 
 @pytest.fixture

@@ -140,3 +140,16 @@ def test_set_outcome_of_one_run(omics: Any, omics_mock: Any, start: Any) -> None
     failed = omics.get_run(id=doomed)
     assert (failed["status"], failed["failureReason"]) == ("FAILED", "OutOfMemory")
     assert omics.get_run(id=fine)["status"] == "COMPLETED"
+
+
+def test_a_failing_simulated_event_is_recorded_not_raised(omics: Any, omics_mock: Any) -> None:
+    backend = omics_mock.backend()
+
+    def broken(at: Any) -> None:
+        raise RuntimeError("bug in a simulated event")
+
+    backend.scheduler.schedule(omics_mock.clock.now(), broken)
+    assert omics.list_workflows()["ResponseMetadata"]["HTTPStatusCode"] == 200
+    failures = omics_mock.simulation_failures()
+    assert [str(error) for _, error in failures] == ["bug in a simulated event"]
+    backend.scheduler.failures.clear()  # the fixture would fail this test at teardown otherwise

@@ -94,6 +94,13 @@ class Environment:
     def backend(self, account_id: str | None = None, region: str = "us-east-1") -> OmicsBackend:
         return self.backends.get(account_id or self.settings.default_account_id, region)
 
+    def simulation_failures(self) -> list[tuple[_dt.datetime, Exception]]:
+        """Simulated events that raised (bugs in the mock), across all backends."""
+        failures = list(self._shared_events.failures)
+        for backend in self.backends.existing():
+            failures.extend(backend.scheduler.failures)
+        return sorted(failures, key=lambda failure: failure[0])
+
     def operation_names(self) -> frozenset[str]:
         from ..protocol.model import service_spec
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 import datetime as _dt
 import heapq
 import itertools
+import logging
 from collections.abc import Callable
 
 EventAction = Callable[[_dt.datetime], None]
+
+logger = logging.getLogger("omics_mock")
 
 
 class Event:
@@ -37,6 +40,9 @@ class Scheduler:
         # Entries are (due, sequence, event): tuples compare in C, ties in scheduling order.
         self._heap: list[tuple[_dt.datetime, int, Event]] = []
         self._counter = itertools.count()
+        self.failures: list[tuple[_dt.datetime, Exception]] = []
+        """Events whose action raised: a bug in the mock, logged and kept here so that
+        one bad event cannot turn an unrelated later request into a 500."""
 
     def schedule(self, due: _dt.datetime, action: EventAction) -> Event:
         event = Event(due, action)
@@ -57,7 +63,11 @@ class Scheduler:
         while heap and heap[0][0] <= now:
             due, _, event = heapq.heappop(heap)
             if not event.cancelled:
-                event.action(due)
+                try:
+                    event.action(due)
+                except Exception as exc:
+                    logger.exception("omics-mock: a simulated event due at %s failed", due)
+                    self.failures.append((due, exc))
                 ran += 1
         return ran
 
