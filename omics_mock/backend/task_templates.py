@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from .run_model import TaskTemplate
+from .templates import balanced_body
 
 MAX_TASKS = 20
 _WDL_CALL = re.compile(r"^\s*call\s+([\w.]+)(?:\s+as\s+(\w+))?", re.MULTILINE)
@@ -72,21 +73,9 @@ def _wdl(source: str) -> list[TaskTemplate]:
 def _blocks(source: str, header: re.Pattern[str]) -> list[TaskTemplate]:
     found = []
     for match in header.finditer(source):
-        body = _block_body(source, match.end())
+        body = balanced_body(source, match.end())
         found.append(_resources(match.group(1), body))
     return found
-
-
-def _block_body(source: str, start: int) -> str:
-    depth = 1
-    for index in range(start, len(source)):
-        if source[index] == "{":
-            depth += 1
-        elif source[index] == "}":
-            depth -= 1
-            if depth == 0:
-                return source[start:index]
-    return source[start:]
 
 
 def _resources(name: str, body: str) -> TaskTemplate:

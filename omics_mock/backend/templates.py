@@ -72,7 +72,7 @@ def _entry(description: str, optional: bool) -> dict[str, Any]:
     return {"description": description, "optional": optional}
 
 
-def _balanced(source: str, start: int) -> str:
+def balanced_body(source: str, start: int) -> str:
     """The text from ``start`` (just after an opening brace) to its closing brace."""
     depth = 1
     for index in range(start, len(source)):
@@ -107,7 +107,7 @@ def _wdl(main: str, raw: str) -> Derived:
     workflow = _WDL_WORKFLOW.search(source)
     if workflow is None:
         return Derived()
-    body = _balanced(source, workflow.end())
+    body = balanced_body(source, workflow.end())
     inputs = _wdl_block(body, "input")
     declarations = inputs if inputs is not None else _top_level(body)
     descriptions = _wdl_descriptions(_wdl_block(body, "parameter_meta") or "")
@@ -131,7 +131,7 @@ def _wdl(main: str, raw: str) -> Derived:
 
 def _wdl_block(body: str, keyword: str) -> str | None:
     found = re.search(rf"\b{keyword}\s*\{{", body)
-    return None if found is None else _balanced(body, found.end())
+    return None if found is None else balanced_body(body, found.end())
 
 
 def _top_level(body: str) -> str:
@@ -187,7 +187,7 @@ def _sibling(files: dict[str, bytes], main: str, name: str) -> bytes | None:
 def _nf_params(source: str) -> list[str]:
     names = [m.group("name") for m in _NF_PARAM.finditer(source)]
     for block in re.finditer(r"\bparams\s*\{", source):
-        body = _balanced(source, block.end())
+        body = balanced_body(source, block.end())
         names.extend(m.group("name") for m in _NF_BLOCK_ASSIGNMENT.finditer(_top_level(body)))
     return names
 
@@ -196,10 +196,10 @@ def _nf_profiles(config: str) -> list[tuple[str, str]]:
     found = re.search(r"\bprofiles\s*\{", config)
     if found is None:
         return []
-    body = _balanced(config, found.end())
+    body = balanced_body(config, found.end())
     profiles, position = [], 0
     while (entry := _NF_PROFILE.search(body, position)) is not None:
-        inner = _balanced(body, entry.end())
+        inner = balanced_body(body, entry.end())
         profiles.append((entry.group("name"), inner))
         position = entry.end() + len(inner) + 1
     return profiles
@@ -209,7 +209,7 @@ def _without_profiles(config: str) -> str:
     found = re.search(r"\bprofiles\s*\{", config)
     if found is None:
         return config
-    body = _balanced(config, found.end())
+    body = balanced_body(config, found.end())
     return config[: found.start()] + config[found.end() + len(body) + 1 :]
 
 
