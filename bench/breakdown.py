@@ -83,6 +83,15 @@ class Timers:
         mapping[key] = self._timed(original, label)
         self._undo.append(lambda: mapping.__setitem__(key, original))
 
+    def handler(self, handlers: dict[str, Any], key: str, label: str) -> None:
+        """Time a backend's handler of one operation (entries are (handler, render))."""
+        entry = handlers.get(key)
+        if entry is None:
+            self.missing.append(f"[{key}]")
+            return
+        handlers[key] = (self._timed(entry[0], label), *entry[1:])
+        self._undo.append(lambda: handlers.__setitem__(key, entry))
+
     def reset(self) -> None:
         self.totals.clear()
         self.counts.clear()
@@ -115,53 +124,41 @@ def _wrapper_cost(rounds: int = 5, n: int = 20_000) -> float:
 
 
 def _install(timers: Timers, backends: list[Any], specs: list[Any], validators: Any) -> None:
-    from omics_mock import interception
-    from omics_mock.backend import (
-        base,
-        clock,
-        environment,
-        idempotency,
-        ids,
-        run_control,
-        run_requests,
-        run_simulation,
-        runs,
-        scheduler,
-    )
-    from omics_mock.protocol import handler, serialize
+    import botocore.endpoint
+    import botocore.signers
 
-    timers.attribute(interception.Interceptor, "on_before_send", "on_before_send")
-    timers.attribute(interception.Interceptor, "on_before_sign", "on_before_sign")
-    timers.attribute(handler.Protocol, "handle_operation", "handle_operation")
-    timers.attribute(handler, "_match_template", "path match")
-    timers.attribute(handler, "parse_request", "parsing")
-    timers.attribute(handler, "request_context", "request context")
-    timers.attribute(handler, "serialize_output", "serialisation")
+    from omics_mock.harness import door
+    from omics_mock.service.kernel import backend, clock, idempotency, ids, scheduler
+    from omics_mock.service.runs import model, ops, planning, simulation, steering
+    from omics_mock.wire import pipeline, serialize
+
+    timers.attribute(botocore.endpoint.Endpoint, "_send", "on_before_send")
+    timers.attribute(botocore.signers.RequestSigner, "sign", "on_before_sign")
+    timers.attribute(pipeline.Pipeline, "handle_operation", "handle_operation")
+    timers.attribute(pipeline, "_match_template", "path match")
+    timers.attribute(pipeline, "parse_request", "parsing")
+    timers.attribute(pipeline, "request_context", "request context")
+    timers.attribute(pipeline, "serialize_output", "serialisation")
     timers.attribute(serialize, "_dumps", "serialisation: JSON encode (incl. timestamps)")
-    timers.attribute(environment.Environment, "invoke", "Environment.invoke")
-    timers.attribute(base.OmicsBackend, "call", "OmicsBackend.call")
+    timers.attribute(door.Door, "invoke", "Environment.invoke")
+    timers.attribute(door.Door, "record", "door: request log")
+    timers.attribute(backend.Backend, "call", "OmicsBackend.call")
     timers.attribute(scheduler.Scheduler, "run_due", "scheduler catch-up")
     timers.attribute(clock.VirtualClock, "now", "clock.now")
-    timers.attribute(runs, "plan_run", "StartRun: plan_run (rules, parameters)")
-    timers.attribute(runs.Runs, "create", "StartRun: Runs.create (run object, store, simulation)")
-    timers.attribute(runs, "echo_values", "StartRun: echo_values")
-    timers.attribute(run_simulation.RunSimulation, "submit", "StartRun: simulation.submit")
+    timers.attribute(ops.Runs, "plan", "StartRun: plan_run (rules, parameters)")
+    timers.attribute(ops.Runs, "create", "StartRun: Runs.create (run object, store, simulation)")
+    timers.attribute(simulation.RunSimulation, "submit", "StartRun: simulation.submit")
     timers.attribute(idempotency.IdempotencyIndex, "lookup", "StartRun: idempotency")
     timers.attribute(idempotency.IdempotencyIndex, "remember", "StartRun: idempotency")
-    timers.attribute(runs, "start_output", "StartRun: start_output")
-    timers.attribute(
-        run_requests, "_check_parameters", "StartRun: parameter check (json.dumps size)"
-    )
-    timers.attribute(runs, "new_uuid", "StartRun: uuid4")
+    timers.attribute(model.Run, "to_start_output", "StartRun: start_output")
+    timers.attribute(planning, "_check_parameters", "StartRun: parameter check (json.dumps size)")
+    timers.attribute(ops, "new_uuid", "StartRun: uuid4")
     timers.attribute(ids.IdAllocator, "numeric", "StartRun: numeric id")
-    timers.attribute(
-        run_control.RunControlState, "timing_for", "StartRun: timing_for (dataclasses.replace)"
-    )
-    timers.attribute(environment, "RequestRecord", "environment: RequestRecord (frozen dataclass)")
-    timers.attribute(runs, "get_run_output", "GetRun: get_run_output")
-    for backend in backends:
+    timers.attribute(steering.RunSteering, "timing_for", "StartRun: timing_for")
+    timers.attribute(model.Run, "to_get_output", "GetRun: get_run_output")
+    for each in backends:
         for operation in ("GetRun", "StartRun"):
-            timers.item(getattr(backend, "_handlers", {}), operation, "backend handler")
+            timers.handler(getattr(each, "_handlers", {}), operation, "backend handler")
     for spec in specs:
         spec.validator(validators)  # compiled now, so the wrapper replaces the compiled check
         timers.attribute(spec, "_validator", "validation")
@@ -189,7 +186,8 @@ def _layers(per_call: dict[str, float], whole_floor: float, whole_mock: float) -
         "parsing": get("parsing", 0.0),
         "validation": get("validation", 0.0),
         "request context (SigV4 scope)": get("request context", 0.0),
-        "environment: account, faults, request log": invoke - call,
+        "door: account, faults": invoke - call,
+        "door: request log": get("door: request log", 0.0),
         "backend: lock, clock, scheduler catch-up": call - handler,
         "backend handler": handler,
         "serialisation": get("serialisation", 0.0),
@@ -237,7 +235,7 @@ def measure(rounds: int, n: int, profile_calls: int, top: int = 12) -> dict[str,
     import boto3
 
     from omics_mock import mock_omics
-    from omics_mock.interception import INTERCEPTOR
+    from omics_mock.harness.interception import INTERCEPTOR
 
     session = boto3.session.Session(region_name=REGION, **CREDENTIALS)
     out: dict[str, Any] = {"wrapper_cost": _wrapper_cost()}
@@ -272,12 +270,12 @@ def measure(rounds: int, n: int, profile_calls: int, top: int = 12) -> dict[str,
         }
 
         timers = Timers()
-        environment = mock.environment
+        state = mock._door.state
         backends = [
-            environment.backend(None, REGION),
-            environment.backend(WRITER_CREDENTIALS["aws_access_key_id"], REGION),
+            state.backend(None, REGION),
+            state.backend(WRITER_CREDENTIALS["aws_access_key_id"], REGION),
         ]
-        protocol = INTERCEPTOR.protocol
+        protocol = INTERCEPTOR.pipeline
         specs = [protocol.spec.operations["GetRun"], protocol.spec.operations["StartRun"]]
         per_round: dict[str, list[dict[str, float]]] = {"GetRun": [], "StartRun": []}
         try:

@@ -47,12 +47,10 @@ WRITER_CREDENTIALS = {"aws_access_key_id": WRITER_ACCOUNT, "aws_secret_access_ke
 
 
 def remove_mock_hooks(client: Any) -> None:
-    """Take omics-mock's handlers off one client: a floor client runs none of its code."""
-    from omics_mock import interception
+    """Take omics-mock's hooks off one client: a floor client runs none of its code."""
+    from omics_mock.harness.interception import INTERCEPTOR
 
-    events = client.meta.events
-    events.unregister(interception.SEND_EVENT, unique_id=interception._HANDLER_ID)
-    events.unregister(interception.SIGN_EVENT, unique_id=interception._SIGNER_ID)
+    INTERCEPTOR.unhook(client)
 
 
 def remove_moto_hook(client: Any) -> Any:

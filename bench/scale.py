@@ -210,7 +210,7 @@ def list_scale(mock: Any, session: Any, big: Any, rounds: int, n: int) -> dict[s
     for i in range(SMALL_RUNS):
         small.start_run(**start_run_request(workflow, i))
     mock.clock.advance(days=1)
-    stored_big = len(mock.backend().runs.store)
+    stored_big = len(mock.inspect().runs.store)
     deep_token = None
     page = big.list_runs(maxResults=100)
     for _ in range(5):  # a page further down: the token path

@@ -5,21 +5,25 @@
 ...     ...  # boto3.client("omics") calls are answered in process
 
 The public surface is this module: ``mock_omics``/``OmicsMock`` to activate,
-the control API reached from the mock object, and ``__version__``.
+the control API reached from the mock object, the settings and outcome types
+it takes, and ``__version__``. Server mode lives in ``omics_mock.server``,
+the pytest fixtures in ``omics_mock.pytest_plugin``.
 """
 
 from __future__ import annotations
 
-from .backend.clock import VirtualClock
-from .backend.environment import RequestRecord
-from .backend.run_model import Outcome
-from .backend.settings import Durations, Quotas, RunTiming, Settings
-from .mock import OmicsMock, active_mock, mock_omics
+from .harness.activation import OmicsMock, active_mock, mock_omics
+from .harness.interception import MockStoppedError
+from .harness.request_log import RequestRecord
+from .service.kernel.clock import VirtualClock
+from .service.kernel.settings import Durations, Quotas, RunTiming, Settings
+from .service.runs.model import Outcome
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Durations",
+    "MockStoppedError",
     "OmicsMock",
     "Outcome",
     "Quotas",

@@ -109,7 +109,7 @@ def test_run_group_limit_holds_under_threads(omics: Any, omics_mock: Any, workfl
             )
             if index == 0:
                 omics_mock.clock.advance(seconds=1)
-            active = omics_mock.backend().runs.simulation.usage_of(group).runs
+            active = omics_mock.inspect().runs.simulation.usage_of(group).runs
             peak["active"] = max(peak["active"], active)
 
     run_threads(work)

@@ -143,7 +143,7 @@ def test_set_outcome_of_one_run(omics: Any, omics_mock: Any, start: Any) -> None
 
 
 def test_a_failing_simulated_event_is_recorded_not_raised(omics: Any, omics_mock: Any) -> None:
-    backend = omics_mock.backend()
+    backend = omics_mock.inspect()
 
     def broken(at: Any) -> None:
         raise RuntimeError("bug in a simulated event")

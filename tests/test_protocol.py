@@ -1,7 +1,7 @@
 """The protocol pipeline end to end: statuses, serialisation, errors, robustness.
 
 Two kinds of client are used: the real mock (``omics`` fixture) for what the
-backends do, and a client wired to a bare ``Protocol`` whose invoker the test
+backends do, and a client wired to a bare ``Pipeline`` whose invoker the test
 chooses, to drive every operation and every modelled error without depending
 on what the backends implement.
 """
@@ -23,11 +23,12 @@ from botocore.exceptions import ClientError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from omics_mock.backend import HealthOmicsBackend
-from omics_mock.protocol import Protocol
-from omics_mock.protocol.errors import ERRORS_BY_CODE, ServiceError
-from omics_mock.protocol.serialize import HttpResponse
 from omics_mock.pytest_plugin import omics_client_for
+from omics_mock.service import FAMILIES  # noqa: F401 (registers every operation)
+from omics_mock.service.kernel.family import OPERATIONS
+from omics_mock.wire import Pipeline
+from omics_mock.wire.errors import ERRORS_BY_CODE, ServiceError
+from omics_mock.wire.serialize import HttpResponse
 
 from .helpers import error_of, wdl_zip
 from .shape_check import (
@@ -44,7 +45,7 @@ URL = "https://workflows-omics.us-east-1.amazonaws.com"
 
 
 def implemented_operations() -> set[str]:
-    return {name for family in HealthOmicsBackend.family_classes for name in family.operations()}
+    return set(OPERATIONS)
 
 
 UNIMPLEMENTED = [op for op in operation_names() if op not in implemented_operations()]
@@ -58,11 +59,11 @@ class _Body(io.BytesIO):
 
 
 class Wired:
-    """A boto3 client answered by a bare ``Protocol`` with a chosen invoker."""
+    """A boto3 client answered by a bare ``Pipeline`` with a chosen invoker."""
 
     def __init__(self) -> None:
         self.invoke: Invoke = lambda spec, params, context: {}
-        self.protocol = Protocol(lambda spec, params, context: self.invoke(spec, params, context))
+        self.protocol = Pipeline(lambda spec, params, context: self.invoke(spec, params, context))
         self.client = omics_client_for(
             "us-east-1", config=Config(retries={"total_max_attempts": 1})
         )

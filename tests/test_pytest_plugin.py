@@ -32,7 +32,7 @@ def test_a_simulation_bug_fails_the_test_at_teardown(pytester: pytest.Pytester) 
         def test_with_a_broken_event(omics_client, omics_mock):
             def broken(at):
                 raise RuntimeError("simulated bug")
-            omics_mock.backend().scheduler.schedule(omics_mock.clock.now(), broken)
+            omics_mock.inspect().scheduler.schedule(omics_mock.clock.now(), broken)
             omics_client.list_run_groups()
         """
     )

@@ -2,7 +2,7 @@
 
 Every operation of the model is exercised: a real client serialises a
 generated valid input, a ``before-send`` hook captures the request before any
-mock answers it, and ``Protocol.handle`` must route it to the same operation
+mock answers it, and ``Pipeline.handle`` must route it to the same operation
 and parse it back into the same params.
 """
 
@@ -16,9 +16,8 @@ from botocore import xform_name
 from botocore.awsrequest import AWSPreparedRequest
 from botocore.config import Config
 
-from omics_mock.protocol import Protocol, RequestContext
-from omics_mock.protocol.model import OperationSpec
 from omics_mock.pytest_plugin import omics_client_for
+from omics_mock.wire import OperationSpec, Pipeline, RequestContext
 
 from .shape_check import full_input, minimal_input, operation_model, operation_names
 
@@ -72,8 +71,8 @@ def recorder() -> Recorder:
 
 
 @pytest.fixture
-def protocol(recorder: Recorder) -> Protocol:
-    return Protocol(recorder)
+def protocol(recorder: Recorder) -> Pipeline:
+    return Pipeline(recorder)
 
 
 def request_for(client: Any, operation: str, params: dict[str, Any]) -> AWSPreparedRequest:
@@ -94,7 +93,7 @@ def body_bytes(request: AWSPreparedRequest) -> bytes | None:
     return data.encode("utf-8") if isinstance(data, str) else data
 
 
-def replay(protocol: Protocol, request: AWSPreparedRequest) -> Any:
+def replay(protocol: Pipeline, request: AWSPreparedRequest) -> Any:
     return protocol.handle(request.method, request.url, request.headers, body_bytes(request))
 
 
@@ -103,7 +102,7 @@ def replay(protocol: Protocol, request: AWSPreparedRequest) -> Any:
 
 @pytest.mark.parametrize("operation", OPERATIONS)
 def test_full_request_routes_to_its_operation_with_the_same_params(
-    operation: str, client: Any, protocol: Protocol, recorder: Recorder
+    operation: str, client: Any, protocol: Pipeline, recorder: Recorder
 ) -> None:
     params = full_input(operation)
     response = replay(protocol, request_for(client, operation, params))
@@ -115,7 +114,7 @@ def test_full_request_routes_to_its_operation_with_the_same_params(
 
 @pytest.mark.parametrize("operation", OPERATIONS)
 def test_handle_operation_parses_like_handle(
-    operation: str, client: Any, protocol: Protocol, recorder: Recorder
+    operation: str, client: Any, protocol: Pipeline, recorder: Recorder
 ) -> None:
     params = full_input(operation)
     request = request_for(client, operation, params)
@@ -125,7 +124,7 @@ def test_handle_operation_parses_like_handle(
 
 @pytest.mark.parametrize("base", ["/base", "/a/b", "/run"])
 def test_custom_endpoint_base_paths_are_skipped(
-    base: str, protocol: Protocol, recorder: Recorder
+    base: str, protocol: Pipeline, recorder: Recorder
 ) -> None:
     url = f"http://localhost:5000{base}/run/1234567/task/7654321"
     protocol.handle("GET", url, {}, None)
@@ -138,7 +137,7 @@ def test_custom_endpoint_base_paths_are_skipped(
 
 @pytest.mark.parametrize("operation", OPERATIONS)
 def test_minimal_request_routes_to_its_operation(
-    operation: str, client: Any, protocol: Protocol, recorder: Recorder
+    operation: str, client: Any, protocol: Pipeline, recorder: Recorder
 ) -> None:
     params = minimal_input(operation)
     replay(protocol, request_for(client, operation, params))
@@ -155,7 +154,7 @@ def test_minimal_request_routes_to_its_operation(
 
 @pytest.mark.parametrize("operation", OPERATIONS)
 def test_bare_host_routes_like_the_prefixed_host(
-    operation: str, protocol: Protocol, recorder: Recorder
+    operation: str, protocol: Pipeline, recorder: Recorder
 ) -> None:
     client = _bare_client()
     params = full_input(operation)
@@ -177,7 +176,7 @@ def _bare_client() -> Any:
 # -- labels, query strings, hosts ---------------------------------------------------
 
 
-def test_arn_label_is_percent_decoded(client: Any, protocol: Protocol, recorder: Recorder) -> None:
+def test_arn_label_is_percent_decoded(client: Any, protocol: Pipeline, recorder: Recorder) -> None:
     arn = "arn:aws:omics:us-east-1:123456789012:run/1234567 ünïcode%2F"
     request = request_for(client, "ListTagsForResource", {"resourceArn": arn})
     assert "/tags/arn%3Aaws%3Aomics%3A" in request.url
@@ -186,7 +185,7 @@ def test_arn_label_is_percent_decoded(client: Any, protocol: Protocol, recorder:
 
 
 def test_untag_resource_tag_keys_arrive_as_a_list(
-    client: Any, protocol: Protocol, recorder: Recorder
+    client: Any, protocol: Pipeline, recorder: Recorder
 ) -> None:
     request = request_for(
         client, "UntagResource", {"resourceArn": ARN, "tagKeys": ["a", "b c", "d&e"]}
@@ -200,7 +199,7 @@ def test_untag_resource_tag_keys_arrive_as_a_list(
 
 
 def test_get_workflow_export_and_type_arrive_from_the_query(
-    client: Any, protocol: Protocol, recorder: Recorder
+    client: Any, protocol: Pipeline, recorder: Recorder
 ) -> None:
     params = {"id": "1234567", "export": ["DEFINITION", "README"], "type": "READY2RUN"}
     replay(protocol, request_for(client, "GetWorkflow", params))
@@ -208,7 +207,7 @@ def test_get_workflow_export_and_type_arrive_from_the_query(
 
 
 def test_query_integers_and_booleans_are_converted(
-    client: Any, protocol: Protocol, recorder: Recorder
+    client: Any, protocol: Pipeline, recorder: Recorder
 ) -> None:
     replay(protocol, request_for(client, "ListRuns", {"maxResults": 5, "status": "RUNNING"}))
     assert recorder.last[1] == {"maxResults": 5, "status": "RUNNING"}
@@ -217,7 +216,7 @@ def test_query_integers_and_booleans_are_converted(
 
 
 def test_nested_timestamps_in_the_body_arrive_as_datetimes(
-    client: Any, protocol: Protocol, recorder: Recorder
+    client: Any, protocol: Pipeline, recorder: Recorder
 ) -> None:
     params = full_input("ListReadSets")
     replay(protocol, request_for(client, "ListReadSets", params))
@@ -225,14 +224,14 @@ def test_nested_timestamps_in_the_body_arrive_as_datetimes(
 
 
 def test_blob_body_member_arrives_as_bytes(
-    client: Any, protocol: Protocol, recorder: Recorder
+    client: Any, protocol: Pipeline, recorder: Recorder
 ) -> None:
     replay(protocol, request_for(client, "CreateWorkflow", {"definitionZip": b"\x00\xffzip"}))
     assert recorder.last[1]["definitionZip"] == b"\x00\xffzip"
 
 
 def test_region_and_access_key_come_from_the_signature(
-    protocol: Protocol, recorder: Recorder
+    protocol: Pipeline, recorder: Recorder
 ) -> None:
     client = capturing_client("eu-west-1")
     replay(protocol, request_for(client, "GetRun", {"id": "1234567"}))
@@ -242,7 +241,7 @@ def test_region_and_access_key_come_from_the_signature(
 
 
 def test_unsigned_request_takes_the_region_from_the_host(
-    protocol: Protocol, recorder: Recorder
+    protocol: Pipeline, recorder: Recorder
 ) -> None:
     protocol.handle(
         "GET", "https://workflows-omics.ap-southeast-2.amazonaws.com/run/1234567", {}, None
@@ -259,7 +258,7 @@ def test_unsigned_request_takes_the_region_from_the_host(
         "http://workflows-localhost:5000",
     ],
 )
-def test_any_host_form_routes(base: str, protocol: Protocol, recorder: Recorder) -> None:
+def test_any_host_form_routes(base: str, protocol: Pipeline, recorder: Recorder) -> None:
     response = protocol.handle("GET", f"{base}/workflow/1234567?export=DEFINITION", {}, None)
     assert response.status == 200
     assert recorder.last[:2] == ("GetWorkflow", {"id": "1234567", "export": ["DEFINITION"]})
@@ -285,24 +284,24 @@ def test_any_host_form_routes(base: str, protocol: Protocol, recorder: Recorder)
     ],
 )
 def test_literal_segments_pick_the_right_operation(
-    method: str, path: str, operation: str, protocol: Protocol
+    method: str, path: str, operation: str, protocol: Pipeline
 ) -> None:
     routed = protocol.router.route(method, path)
     assert routed is not None
     assert routed[0].name == operation
 
 
-def test_trailing_slash_is_accepted(protocol: Protocol, recorder: Recorder) -> None:
+def test_trailing_slash_is_accepted(protocol: Pipeline, recorder: Recorder) -> None:
     assert protocol.handle("GET", f"{HOST}/workflow/1234567/", {}, None).status == 200
     assert recorder.last[:2] == ("GetWorkflow", {"id": "1234567"})
 
 
-def test_unknown_query_parameters_are_ignored(protocol: Protocol, recorder: Recorder) -> None:
+def test_unknown_query_parameters_are_ignored(protocol: Pipeline, recorder: Recorder) -> None:
     protocol.handle("GET", f"{HOST}/run/1234567?unknown=1&export=DEFINITION&x", {}, None)
     assert recorder.last[:2] == ("GetRun", {"id": "1234567", "export": ["DEFINITION"]})
 
 
-def test_unknown_path_is_an_unknown_operation(protocol: Protocol, recorder: Recorder) -> None:
+def test_unknown_path_is_an_unknown_operation(protocol: Pipeline, recorder: Recorder) -> None:
     response = protocol.handle("GET", f"{HOST}/nothing/here", {}, None)
     assert response.status == 404
     assert response.headers["x-amzn-errortype"] == "UnknownOperationException"
@@ -310,20 +309,20 @@ def test_unknown_path_is_an_unknown_operation(protocol: Protocol, recorder: Reco
     assert recorder.calls == []
 
 
-def test_wrong_method_is_an_unknown_operation(protocol: Protocol, recorder: Recorder) -> None:
+def test_wrong_method_is_an_unknown_operation(protocol: Pipeline, recorder: Recorder) -> None:
     response = protocol.handle("PUT", f"{HOST}/run", {}, b"{}")
     assert response.status == 404
     assert response.headers["x-amzn-errortype"] == "UnknownOperationException"
 
 
-def test_head_is_answered_like_get_without_a_body(protocol: Protocol, recorder: Recorder) -> None:
+def test_head_is_answered_like_get_without_a_body(protocol: Pipeline, recorder: Recorder) -> None:
     response = protocol.handle("HEAD", f"{HOST}/workflow/1234567", {}, None)
     assert response.status == 200
     assert response.body == b""
     assert recorder.last[0] == "GetWorkflow"
 
 
-def test_lowercase_method_is_accepted(protocol: Protocol, recorder: Recorder) -> None:
+def test_lowercase_method_is_accepted(protocol: Pipeline, recorder: Recorder) -> None:
     assert protocol.handle("get", f"{HOST}/run/1234567", {}, None).status == 200
     assert recorder.last[0] == "GetRun"
 

@@ -18,7 +18,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from omics_mock import mock_omics
-from omics_mock.interception import INTERCEPTOR
+from omics_mock.harness.interception import INTERCEPTOR
 from omics_mock.pytest_plugin import omics_client_for
 from omics_mock.server import ThreadedServer
 
@@ -328,11 +328,13 @@ def test_missing_werkzeug_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_cli_server_command(monkeypatch: pytest.MonkeyPatch) -> None:
-    import omics_mock.server
-    from omics_mock.cli import main
+    import omics_mock.harness.server.serving
+    from omics_mock.harness.cli import main
 
     served: list[tuple[str, int]] = []
-    monkeypatch.setattr(omics_mock.server, "serve", lambda host, port: served.append((host, port)))
+    monkeypatch.setattr(
+        omics_mock.harness.server.serving, "serve", lambda host, port: served.append((host, port))
+    )
     assert main(["server", "--host", "0.0.0.0", "--port", "8123"]) == 0
     assert main(["server"]) == 0
     assert served == [("0.0.0.0", 8123), ("127.0.0.1", 5000)]

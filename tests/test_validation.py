@@ -17,11 +17,12 @@ from botocore.model import ShapeResolver
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from omics_mock.backend import HealthOmicsBackend
-from omics_mock.protocol import Protocol
-from omics_mock.protocol.model import service_spec
-from omics_mock.protocol.validate import ValidatorCompiler, raise_if_failed, render
 from omics_mock.pytest_plugin import omics_client_for
+from omics_mock.service import FAMILIES  # noqa: F401 (registers every operation)
+from omics_mock.service.kernel.family import OPERATIONS
+from omics_mock.wire import Pipeline
+from omics_mock.wire.model import service_spec
+from omics_mock.wire.validate import ValidatorCompiler, raise_if_failed, render
 
 from .helpers import OUT, ROLE, error_of
 from .shape_check import minimal_input, operation_model, operation_names
@@ -576,7 +577,7 @@ def test_union_member_is_validated() -> None:
 
 
 def _implemented() -> set[str]:
-    return {name for family in HealthOmicsBackend.family_classes for name in family.operations()}
+    return set(OPERATIONS)
 
 
 def _droppable_required(operation: str) -> list[str]:
@@ -617,18 +618,18 @@ def test_unimplemented_operations_still_validate(operation: str, unchecked: Any)
 
 
 @pytest.fixture
-def protocol() -> Protocol:
+def protocol() -> Pipeline:
     def invoke(spec: Any, params: dict[str, Any], context: Any) -> Any:
         return {}
 
-    return Protocol(invoke)
+    return Pipeline(invoke)
 
 
 URL = "https://workflows-omics.us-east-1.amazonaws.com"
 
 
 def raw_error(
-    protocol: Protocol, method: str, path: str, body: bytes | None = None
+    protocol: Pipeline, method: str, path: str, body: bytes | None = None
 ) -> tuple[int, str, str]:
     response = protocol.handle(method, URL + path, {"content-type": "application/json"}, body)
     return (
@@ -638,7 +639,7 @@ def raw_error(
     )
 
 
-def test_invalid_base64_blob(protocol: Protocol) -> None:
+def test_invalid_base64_blob(protocol: Pipeline) -> None:
     status, code, message = raw_error(
         protocol, "POST", "/workflow", b'{"requestId": "r", "definitionZip": "not base64!"}'
     )
@@ -660,13 +661,13 @@ def test_invalid_base64_blob(protocol: Protocol) -> None:
         (b"[" * 100_000 + b"]" * 100_000, "not valid JSON"),
     ],
 )
-def test_body_that_is_not_a_json_object(protocol: Protocol, body: bytes, fragment: str) -> None:
+def test_body_that_is_not_a_json_object(protocol: Pipeline, body: bytes, fragment: str) -> None:
     status, code, message = raw_error(protocol, "POST", "/run", body)
     assert (status, code) == (400, "ValidationException")
     assert fragment in message
 
 
-def test_json_null_means_not_given(protocol: Protocol) -> None:
+def test_json_null_means_not_given(protocol: Pipeline) -> None:
     body = b'{"roleArn": null, "outputUri": "s3://b/", "requestId": "r", "name": null}'
     assert raw_error(protocol, "POST", "/run", body) == (
         400,
@@ -676,7 +677,7 @@ def test_json_null_means_not_given(protocol: Protocol) -> None:
     )
 
 
-def test_unparsable_query_integer(protocol: Protocol) -> None:
+def test_unparsable_query_integer(protocol: Pipeline) -> None:
     assert raw_error(protocol, "GET", "/run?maxResults=ten") == (
         400,
         "ValidationException",
@@ -685,7 +686,7 @@ def test_unparsable_query_integer(protocol: Protocol) -> None:
     )
 
 
-def test_unparsable_nested_timestamp(protocol: Protocol) -> None:
+def test_unparsable_nested_timestamp(protocol: Pipeline) -> None:
     status, code, message = raw_error(
         protocol, "POST", "/sequencestores", b'{"filter": {"createdAfter": "yesterday"}}'
     )
@@ -768,7 +769,7 @@ def test_any_json_body_is_answered_with_success_or_a_validation_error(data: Any)
     nested = st.dictionaries(keys, JSON, max_size=3)
     body = data.draw(st.dictionaries(keys, JSON | nested, max_size=6))
     spec = service_spec().operations[operation]
-    protocol = Protocol(lambda spec, params, context: {})
+    protocol = Pipeline(lambda spec, params, context: {})
     path = spec.uri.replace(
         "{resourceArn}", "arn%3Aaws%3Aomics%3Aus-east-1%3A123456789012%3Arun%2F1"
     )

@@ -1,0 +1,374 @@
+"""``mock_omics``: activate the mock as a decorator, context manager or by hand.
+
+While a mock is active, every botocore request to omics is answered in
+process, plain ``requests`` calls to omics hosts too, environment credentials
+are replaced by fake ones, and botocore's waiter and retry sleeps move virtual
+time instead of waiting.
+
+Nesting: mocks active at the same time form one group with one state. The
+first to start creates the state; a mock started while another is active joins
+it (same backends, same clock), so decorated helpers called from a decorated
+test see the test's resources. The group ends, and its state is discarded,
+when its last mock stops, in whatever order the mocks stop (threads and
+concurrent coroutines need not stop in reverse order); the next start begins
+empty. See ``docs/activation.md``.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import sys
+import threading
+import time as _time
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Iterator
+from types import TracebackType
+from typing import Any, TypeVar, overload
+
+from ..service import new_state
+from ..service.kernel.clock import VirtualClock
+from .control import Control
+from .door import Door
+from .interception import FAKE_ACCESS_KEY, FAKE_SECRET_KEY, INTERCEPTOR
+
+F = TypeVar("F", bound=Callable[..., Any])
+C = TypeVar("C", bound=type)
+
+FAKE_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": FAKE_ACCESS_KEY,
+    "AWS_SECRET_ACCESS_KEY": FAKE_SECRET_KEY,
+}
+CLEARED_ENVIRONMENT = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
+DEFAULT_REGION_VARIABLE = "AWS_DEFAULT_REGION"
+_SETUP_MOCKS = "_omics_mocks_of_setup_method"
+
+_activation_lock = threading.RLock()
+_active: list[OmicsMock] = []
+
+
+class _Group:
+    """What the first mock of a group sets up and its last mock tears down."""
+
+    def __init__(self, door: Door) -> None:
+        INTERCEPTOR.activate(door)  # first: if this fails, nothing has changed
+        self.door = door
+        self.saved_environ = _replace_environ()
+        self.sleep_patch = _SleepPatch(door.state.clock)
+
+    def close(self) -> None:
+        INTERCEPTOR.deactivate()
+        self.sleep_patch.remove()
+        _restore_environ(self.saved_environ)
+
+
+_group: _Group | None = None
+
+
+class OmicsMock(Control):
+    """One mock of HealthOmics. Use as decorator, context manager or start/stop.
+
+    Args:
+        patch_sleep: while active, ``time.sleep`` called from the thread that
+            started the mock advances virtual time instead of sleeping (other
+            threads still sleep for real).
+        account_id: the default account for requests whose access key does not
+            name one (see ``docs/accounts.md``).
+    """
+
+    def __init__(self, *, patch_sleep: bool = False, account_id: str | None = None) -> None:
+        self.patch_sleep = patch_sleep
+        self._account_id = account_id
+        super().__init__(self._fresh_door())
+        self._sleep_thread: int | None = None
+
+    def _fresh_door(self) -> Door:
+        door = Door(new_state())
+        if self._account_id is not None:
+            door.state.settings.default_account_id = self._account_id
+        return door
+
+    # -- activation ------------------------------------------------------------------
+
+    @property
+    def active(self) -> bool:
+        return self in _active
+
+    def start(self) -> OmicsMock:
+        """Activate the mock (or join the active group); returns itself."""
+        global _group
+        with _activation_lock:
+            if self in _active:
+                raise RuntimeError("this omics mock is already active")
+            if _group is None:
+                _group = _Group(self._door)
+            else:
+                self._attach(_group.door)
+            if self.patch_sleep:
+                self._sleep_thread = threading.get_ident()
+                _group.sleep_patch.add(self._sleep_thread)
+            _active.append(self)
+        return self
+
+    def stop(self) -> None:
+        """Deactivate the mock; the group's last stop discards all state."""
+        global _group
+        with _activation_lock:
+            if self not in _active or _group is None:
+                return
+            _active.remove(self)
+            if self._sleep_thread is not None:
+                _group.sleep_patch.discard(self._sleep_thread)
+                self._sleep_thread = None
+            if not _active:
+                _group.close()
+                _group = None
+            self._attach(self._fresh_door())
+
+    def __enter__(self) -> OmicsMock:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    async def __aenter__(self) -> OmicsMock:
+        return self.start()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- decoration ------------------------------------------------------------------
+
+    @overload
+    def __call__(self, target: C) -> C: ...
+
+    @overload
+    def __call__(self, target: F) -> F: ...
+
+    def __call__(self, target: Any) -> Any:
+        if inspect.isclass(target):
+            return self._decorate_class(target)
+        return self._decorate_function(target)
+
+    def _decorate_function(self, function: F) -> F:
+        """Run ``function`` (plain, coroutine, generator or async generator) under a mock."""
+        if inspect.isasyncgenfunction(function):
+            wrapper: Callable[..., Any] = self._wrap_async_generator(function)
+        elif inspect.iscoroutinefunction(function):
+            wrapper = self._wrap_coroutine(function)
+        elif inspect.isgeneratorfunction(function):
+            wrapper = self._wrap_generator(function)
+        else:
+            wrapper = self._wrap_plain(function)
+        return functools.wraps(function)(wrapper)  # type: ignore[return-value]
+
+    def _wrap_plain(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            with self._instance():
+                return function(*args, **kwargs)
+
+        return run
+
+    def _wrap_coroutine(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        async def run_async(*args: Any, **kwargs: Any) -> Any:
+            with self._instance():
+                return await function(*args, **kwargs)
+
+        return run_async
+
+    def _wrap_generator(self, function: Callable[..., Iterator[Any]]) -> Callable[..., Any]:
+        def run_generator(*args: Any, **kwargs: Any) -> Any:
+            with self._instance():
+                return (yield from function(*args, **kwargs))
+
+        return run_generator
+
+    def _wrap_async_generator(
+        self, function: Callable[..., AsyncIterator[Any]]
+    ) -> Callable[..., Any]:
+        async def run_async_generator(*args: Any, **kwargs: Any) -> Any:
+            with self._instance():
+                async for item in function(*args, **kwargs):
+                    yield item
+
+        return run_async_generator
+
+    def _decorate_class(self, klass: C) -> C:
+        unittest = sys.modules.get("unittest")  # a TestCase implies unittest is imported
+        if unittest is not None and issubclass(klass, unittest.TestCase):
+            return self._decorate_test_case(klass)
+        for name in _test_method_names(klass):
+            setattr(klass, name, self._decorate_function(getattr(klass, name)))
+        if callable(getattr(klass, "setup_method", None)):
+            self._decorate_setup_method(klass)
+        return klass
+
+    def _decorate_test_case(self, klass: C) -> C:
+        """Each test runs in a fresh mock that is already active in ``setUp``."""
+        original_setup = klass.setUp  # type: ignore[attr-defined]
+        mock = self
+
+        @functools.wraps(original_setup)
+        def setUp(test: Any) -> None:  # noqa: N802 (unittest's name)
+            active = mock._instance()
+            active.start()
+            test.addCleanup(active.stop)
+            original_setup(test)
+
+        klass.setUp = setUp  # type: ignore[attr-defined]
+        return klass
+
+    def _decorate_setup_method(self, klass: type) -> None:
+        """pytest's ``setup_method`` starts the test's mock, ``teardown_method``
+        stops it; the test method joins it, so data from setup is visible."""
+        original_setup = klass.setup_method  # type: ignore[attr-defined]
+        original_teardown = getattr(klass, "teardown_method", None)
+        mock = self
+
+        @functools.wraps(original_setup)
+        def setup_method(test: Any, *args: Any) -> None:
+            test.__dict__.setdefault(_SETUP_MOCKS, []).append(mock._instance().start())
+            try:
+                original_setup(test, *args)
+            except BaseException:
+                _stop_setup_mock(test)
+                raise
+
+        def teardown_method(test: Any, *args: Any) -> None:
+            try:
+                if original_teardown is not None:
+                    original_teardown(test, *args)
+            finally:
+                _stop_setup_mock(test)
+
+        klass.setup_method = setup_method  # type: ignore[attr-defined]
+        klass.teardown_method = teardown_method  # type: ignore[attr-defined]
+
+    def _instance(self) -> OmicsMock:
+        """This mock, or a copy with the same options when this one is already active
+        (a decorated function calling itself, or running in two threads at once)."""
+        if not self.active:
+            return self
+        return OmicsMock(patch_sleep=self.patch_sleep, account_id=self._account_id)
+
+
+def _test_method_names(klass: type) -> list[str]:
+    """Names of plain functions called ``test*`` on the class or its bases."""
+    names = []
+    for name in dir(klass):
+        if name.startswith("test") and inspect.isfunction(inspect.getattr_static(klass, name)):
+            names.append(name)
+    return names
+
+
+def _stop_setup_mock(test: Any) -> None:
+    """Stop the mock the matching ``setup_method`` started (a stack: base and
+    subclass may both be decorated)."""
+    started = test.__dict__.get(_SETUP_MOCKS)
+    if started:
+        started.pop().stop()
+
+
+# -- environment credentials -------------------------------------------------------------
+
+
+def _replace_environ() -> dict[str, str | None]:
+    """Put fake credentials in ``os.environ``; returns what to restore."""
+    saved: dict[str, str | None] = {}
+    for name, value in FAKE_ENVIRONMENT.items():
+        saved[name] = os.environ.get(name)
+        os.environ[name] = value
+    for name in CLEARED_ENVIRONMENT:
+        saved[name] = os.environ.pop(name, None)
+    if not os.environ.get(DEFAULT_REGION_VARIABLE) and not os.environ.get("AWS_REGION"):
+        saved[DEFAULT_REGION_VARIABLE] = os.environ.get(DEFAULT_REGION_VARIABLE)
+        os.environ[DEFAULT_REGION_VARIABLE] = "us-east-1"
+    return saved
+
+
+def _restore_environ(saved: dict[str, str | None]) -> None:
+    """Put back exactly what ``_replace_environ`` found (unset stays unset)."""
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+# -- time.sleep opt-in -------------------------------------------------------------------
+
+
+class _SleepPatch:
+    """``time.sleep`` that moves virtual time in chosen threads, sleeps elsewhere."""
+
+    def __init__(self, clock: VirtualClock) -> None:
+        self._clock = clock
+        self._threads: Counter[int] = Counter()
+        self._real: Callable[[float], None] | None = None
+        """The ``time.sleep`` found when the patch went in; ``None`` when not patched."""
+
+    def add(self, thread_id: int) -> None:
+        self._threads[thread_id] += 1
+        if self._real is None:
+            self._real = real = _time.sleep
+            _time.sleep = self._sleeper(real)  # type: ignore[assignment]
+
+    def discard(self, thread_id: int) -> None:
+        self._threads[thread_id] -= 1
+        if self._threads[thread_id] <= 0:
+            del self._threads[thread_id]
+        if not self._threads:
+            self.remove()
+
+    def remove(self) -> None:
+        if self._real is not None:
+            _time.sleep = self._real  # type: ignore[assignment]
+            self._real = None
+        self._threads.clear()
+
+    def _sleeper(self, real: Callable[[float], None]) -> Callable[[float], None]:
+        threads, clock = self._threads, self._clock
+
+        def sleep(seconds: float) -> None:
+            if threading.get_ident() in threads:
+                clock.sleep(seconds)
+            else:
+                real(seconds)
+
+        return sleep
+
+
+@overload
+def mock_omics(target: F) -> F: ...
+
+
+@overload
+def mock_omics(
+    target: None = None, *, patch_sleep: bool = False, account_id: str | None = None
+) -> OmicsMock: ...
+
+
+def mock_omics(
+    target: Any = None, *, patch_sleep: bool = False, account_id: str | None = None
+) -> Any:
+    """Mock HealthOmics: ``@mock_omics``, ``@mock_omics(...)`` or ``with mock_omics() as m``."""
+    mock = OmicsMock(patch_sleep=patch_sleep, account_id=account_id)
+    if target is None:
+        return mock
+    return mock(target)
+
+
+def active_mock() -> OmicsMock | None:
+    """The innermost active mock, if any."""
+    return _active[-1] if _active else None

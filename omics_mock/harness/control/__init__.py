@@ -1,0 +1,131 @@
+"""The control API: what tests can do that the AWS API cannot.
+
+Reached from the mock object (``with mock_omics() as m``), or from the
+``omics_mock`` fixture of the pytest plugin:
+
+* ``m.clock``: virtual time (``advance``, ``now``);
+* ``m.settings``: phase durations and quotas (``m.settings.quotas.max_workflows = 5``);
+* ``m.faults``: answer an operation with an error N times;
+* ``m.requests`` / ``m.calls(name)``: the log of requests answered;
+* ``m.accounts``: map access keys to accounts;
+* ``m.s3``: objects that S3 URIs in requests can point at, without moto;
+* ``m.ready2run``: the READY2RUN catalogue;
+* ``m.runs``: force run outcomes, script them per workflow, set durations,
+  switch to per-poll progress;
+* ``m.inspect(account, region)``: a read-only view of one backend (unstable).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import warnings
+from typing import TYPE_CHECKING, Any
+
+from ...service.kernel.clock import VirtualClock
+from ...service.kernel.settings import Settings
+from ..request_log import RequestRecord
+from .resources import AccountsControl, Faults, Ready2RunControl, S3Objects
+from .runs import RunsControl
+
+if TYPE_CHECKING:
+    from ...service.kernel.backend import Backend
+    from ..door import Door
+
+
+class Inspection:
+    """A read-only view of one account and Region, for tests that need to look inside.
+
+    Unstable: the names below follow the mock's internals and may change.
+    ``families`` maps each family's key (``"runs"``) to the family object.
+    """
+
+    def __init__(self, backend: Backend) -> None:
+        self.account_id = backend.account_id
+        self.region = backend.region
+        self.scheduler = backend.scheduler
+        self.families = {family.key: family for family in backend.families()}
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.families[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+class Control:
+    """Everything a test can reach on a mock besides the AWS API."""
+
+    def __init__(self, door: Door) -> None:
+        self._door = door
+        self.faults = Faults(self._current_door)
+        self.accounts = AccountsControl(self._current_door)
+        self.s3 = S3Objects(self._current_door)
+        self.ready2run = Ready2RunControl(self._current_door)
+        self.runs = RunsControl(lambda: self._door.state)
+
+    def _current_door(self) -> Door:
+        return self._door
+
+    def _attach(self, door: Door) -> None:
+        """Use another door from now on (a mock joining a group, or stopping)."""
+        self._door = door
+
+    @property
+    def clock(self) -> VirtualClock:
+        return self._door.state.clock
+
+    @property
+    def settings(self) -> Settings:
+        return self._door.state.settings
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        """The most recent requests answered, oldest first (see ``settings.request_log_size``)."""
+        return self._door.log.records()
+
+    def calls(self, operation: str) -> list[RequestRecord]:
+        """The logged requests of one operation."""
+        return [r for r in self._door.log.records() if r.operation == operation]
+
+    def inspect(self, account_id: str | None = None, region: str = "us-east-1") -> Inspection:
+        """A read-only view of one account and Region (made if new), caught up to now."""
+        backend = self._door.state.backend(account_id, region)
+        with backend.lock:
+            backend.catch_up()
+        return Inspection(backend)
+
+    def simulation_failures(self) -> list[tuple[_dt.datetime, Exception]]:
+        """Simulated events that raised: bugs in omics-mock (the pytest fixture fails on them)."""
+        return self._door.state.simulation_failures()
+
+    def describe(self) -> dict[str, Any]:
+        """A small summary of the state, for debugging."""
+        state = self._door.state
+        return {
+            "accounts": sorted({b.account_id for b in state.backends()}),
+            "requests": len(self._door.log),
+            "offset_seconds": self.clock.offset.total_seconds(),
+        }
+
+    # -- deprecated ------------------------------------------------------------------------
+
+    def backend(self, account_id: str | None = None, region: str = "us-east-1") -> Inspection:
+        """Deprecated: use ``inspect()``."""
+        warnings.warn(
+            "m.backend() is deprecated and will be removed in the next release; "
+            "use m.inspect() (a read-only view)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.inspect(account_id, region)
+
+    @property
+    def environment(self) -> Door:
+        """Deprecated: the mock's internals; use the control API or ``inspect()``."""
+        warnings.warn(
+            "m.environment is deprecated and will be removed in the next release; "
+            "use the control API or m.inspect()",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self._door

@@ -1,0 +1,219 @@
+"""``m.runs``: force run outcomes, script them per workflow, set durations, progress."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import math
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from ...service.kernel.settings import RunTiming
+from ...service.runs.model import OUTCOMES, Outcome, Run
+from ...service.runs.ops import Runs, find_run
+from ...service.runs.steering import RunSteering
+
+if TYPE_CHECKING:
+    from ...service.kernel.backend import Backend
+    from ...service.kernel.state import ServiceState
+
+Duration = _dt.timedelta | float | None
+OutcomeLike = str | Outcome | tuple[str, str]
+PROGRESS_MODES = ("time", "per_poll")
+RunId = str | int
+
+
+class RunsControl:
+    """Steer runs: ``m.runs.fail(run_id, reason="OutOfMemory")``.
+
+    Methods that take a ``run_id`` look for it in every account and Region of
+    the mock; pass ``account_id``/``region`` when the same ID exists twice.
+    Forced outcomes happen now, in virtual time; with ``immediately=False`` the
+    run first spends its STOPPING time.
+    """
+
+    def __init__(self, state: Callable[[], ServiceState]) -> None:
+        self._current = state
+
+    @property
+    def _state(self) -> ServiceState:
+        return self._current()
+
+    @property
+    def _steering(self) -> RunSteering:
+        return self._state.shared(RunSteering)
+
+    @property
+    def progress(self) -> str:
+        """``"time"`` (runs follow virtual time) or ``"per_poll"`` (each GetRun moves
+        an active run one phase on, in addition to time)."""
+        return "per_poll" if self._steering.per_poll else "time"
+
+    @progress.setter
+    def progress(self, mode: str) -> None:
+        if mode not in PROGRESS_MODES:
+            raise ValueError(f"progress is one of {PROGRESS_MODES}, not {mode!r}")
+        self._steering.per_poll = mode == "per_poll"
+
+    def get(self, run_id: RunId, account_id: str | None = None, region: str | None = None) -> Run:
+        """The run object itself (read-only use), caught up to now."""
+        return find_run(self._state, run_id, account_id, region)[1]
+
+    def status(
+        self, run_id: RunId, account_id: str | None = None, region: str | None = None
+    ) -> str:
+        return self.get(run_id, account_id, region).status
+
+    def complete(
+        self,
+        run_id: RunId,
+        *,
+        immediately: bool = True,
+        account_id: str | None = None,
+        region: str | None = None,
+    ) -> None:
+        """End an active run as COMPLETED now."""
+        with self._active_run(run_id, account_id, region) as (backend, run):
+            backend.get(Runs).complete(run, bool(immediately))
+
+    def fail(
+        self,
+        run_id: RunId,
+        reason: str = "WORKFLOW_RUN_FAILED",
+        message: str | None = None,
+        *,
+        immediately: bool = True,
+        account_id: str | None = None,
+        region: str | None = None,
+    ) -> None:
+        """End an active run as FAILED now, with ``failureReason`` ``reason``."""
+        _check_text("reason", reason, required=True)
+        _check_text("message", message, required=False)
+        with self._active_run(run_id, account_id, region) as (backend, run):
+            backend.get(Runs).fail(run, reason, message, bool(immediately))
+
+    def keep_running(
+        self, run_id: RunId, account_id: str | None = None, region: str | None = None
+    ) -> None:
+        """Hold the run in RUNNING (once it gets there) until ``release``."""
+        backend, run = find_run(self._state, run_id, account_id, region)
+        with backend.lock:
+            backend.get(Runs).hold(run)
+
+    def release(
+        self, run_id: RunId, account_id: str | None = None, region: str | None = None
+    ) -> None:
+        """Let a held run finish its RUNNING phase (at once if its time has passed)."""
+        backend, run = find_run(self._state, run_id, account_id, region)
+        with backend.lock:
+            backend.get(Runs).release(run)
+
+    def set_durations(
+        self,
+        *,
+        workflow_id: str | None = None,
+        run_id: RunId | None = None,
+        pending: Duration = None,
+        starting: Duration = None,
+        running: Duration = None,
+        stopping: Duration = None,
+        task: Duration = None,
+    ) -> None:
+        """Phase durations (seconds or timedelta): for every run, one workflow's
+        future runs, or one run's phases not yet begun."""
+        timing = _timing(
+            pending=pending, starting=starting, running=running, stopping=stopping, task=task
+        )
+        if run_id is not None:
+            backend, run = find_run(self._state, run_id, None, None)
+            with backend.lock:
+                backend.get(Runs).set_timing(run, timing)
+        elif workflow_id is not None:
+            self._steering.set_workflow_timing(str(workflow_id), timing)
+        else:
+            durations = self._state.settings.durations
+            durations.run = timing.over(durations.run)
+
+    def set_outcome(
+        self,
+        run_id: RunId,
+        outcome: OutcomeLike,
+        account_id: str | None = None,
+        region: str | None = None,
+    ) -> None:
+        """How one run ends when its RUNNING time is over (it keeps its timing)."""
+        chosen = as_outcome(outcome)
+        with self._active_run(run_id, account_id, region) as (backend, run):
+            backend.get(Runs).set_outcome(run, chosen)
+
+    def script(self, workflow_id: str, outcomes: Iterable[OutcomeLike]) -> None:
+        """The next runs of a workflow end with these outcomes, in order, then as default."""
+        if isinstance(outcomes, (str, Outcome)):
+            raise TypeError("outcomes is a list of outcomes, e.g. ['FAILED', 'COMPLETED']")
+        self._steering.script(str(workflow_id), [as_outcome(o) for o in outcomes])
+
+    def set_default_outcome(self, outcome: OutcomeLike) -> None:
+        """How runs end when no script says otherwise (COMPLETED initially)."""
+        self._steering.default_outcome = as_outcome(outcome)
+
+    @contextlib.contextmanager
+    def _active_run(
+        self, run_id: RunId, account_id: str | None, region: str | None
+    ) -> Iterator[tuple[Backend, Run]]:
+        """The run's backend (locked) and the run, which must still be active."""
+        backend, run = find_run(self._state, run_id, account_id, region)
+        with backend.lock:
+            if not run.is_active:
+                raise ValueError(f"run {run.id} already ended ({run.status})")
+            yield backend, run
+
+
+def as_outcome(value: OutcomeLike) -> Outcome:
+    """An ``Outcome`` from ``"COMPLETED"``, ``"FAILED"``, ``("FAILED", reason)`` or itself."""
+    if isinstance(value, Outcome):
+        return value
+    if isinstance(value, tuple) and len(value) == 2:
+        status, reason = value
+        return Outcome(status, reason)
+    if isinstance(value, str) and value in OUTCOMES:
+        return Outcome(value)
+    raise ValueError(
+        f"an outcome is 'COMPLETED', 'FAILED', ('FAILED', reason) or an Outcome, not {value!r}"
+    )
+
+
+def _timing(**durations: Duration) -> RunTiming:
+    values = {}
+    for name, value in durations.items():
+        if value is None:
+            continue
+        values[name] = as_duration(name, value)
+    return RunTiming(**values)
+
+
+MAX_DURATION = _dt.timedelta(days=36_500)
+"""Longest accepted phase (a century): longer ones would overflow virtual time."""
+
+
+def as_duration(name: str, value: _dt.timedelta | float) -> _dt.timedelta:
+    """A phase duration from seconds or a timedelta: finite, not negative, at most a century."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, _dt.timedelta)):
+        raise TypeError(f"{name} is seconds (a number) or a timedelta, not {value!r}")
+    if isinstance(value, _dt.timedelta):
+        seconds = value
+    else:
+        if not math.isfinite(value) or abs(value) > MAX_DURATION.total_seconds():
+            raise ValueError(f"{name} must be between 0 and {MAX_DURATION.days} days, not {value}")
+        seconds = _dt.timedelta(seconds=float(value))
+    if seconds < _dt.timedelta(0):
+        raise ValueError(f"{name} must not be negative")
+    if seconds > MAX_DURATION:
+        raise ValueError(f"{name} must be at most {MAX_DURATION.days} days")
+    return seconds
+
+
+def _check_text(name: str, value: object, *, required: bool) -> None:
+    if value is None and not required:
+        return
+    if not isinstance(value, str) or not value:
+        raise TypeError(f"{name} is non-empty text, not {value!r}")

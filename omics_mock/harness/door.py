@@ -1,0 +1,103 @@
+"""Where every request enters a mock, in process or over HTTP.
+
+The door resolves who is calling (the account from the access key), applies
+injected faults, hands the request to the service (``ServiceState``) and
+records the answer in the request log. It owns the ``Pipeline`` both the
+in-process interception and the server use, so they answer alike.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from ..service import ServiceState
+from ..service.outside.artifacts import ArtifactStore
+from ..wire.model import OperationSpec
+from ..wire.pipeline import Pipeline, RequestContext
+from .faults import FaultQueue
+from .request_log import RequestLog, RequestRecord
+
+
+class Accounts:
+    """Which account each access key acts as (see ``docs/accounts.md``)."""
+
+    def __init__(self) -> None:
+        self.by_access_key: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def map(self, access_key_id: str, account_id: str) -> None:
+        with self._lock:
+            self.by_access_key[access_key_id] = account_id
+
+    def account_for(self, access_key: str | None, default: str) -> str:
+        """The account a request acts as.
+
+        A mapped access key gives its account; an access key of exactly 12
+        digits *is* the account; anything else (or an unsigned request) acts
+        as the default account.
+        """
+        if access_key:
+            mapped = self.by_access_key.get(access_key)
+            if mapped is not None:
+                return mapped
+            if len(access_key) == 12 and access_key.isdigit():
+                return access_key
+        return default
+
+
+class Door:
+    """The state behind one mock or server, and the way requests reach it."""
+
+    def __init__(self, state: ServiceState) -> None:
+        self.state = state
+        self.accounts = Accounts()
+        self.faults = FaultQueue()
+        self.log = RequestLog(state.settings.request_log_size)
+        self.pipeline = Pipeline(self.invoke, self.record)
+
+    def invoke(self, spec: OperationSpec, params: dict[str, Any], context: RequestContext) -> Any:
+        """Run one validated request against the caller's backend."""
+        state = self.state
+        if self.faults:
+            self.faults.raise_if_due(spec.name)
+        state.catch_up_shared()
+        account = self.accounts.account_for(context.access_key, state.settings.default_account_id)
+        return state.backend(account, context.region).call(spec, params)
+
+    def record(
+        self,
+        operation: str,
+        context: RequestContext,
+        params: dict[str, Any],
+        error_code: str | None,
+        status: int,
+    ) -> None:
+        """Log an answered request (the pipeline calls this for every answer)."""
+        size = self.state.settings.request_log_size
+        if size != self.log.size:
+            self.log.resize(size)
+        if not size:
+            return
+        account = self.accounts.account_for(
+            context.access_key, self.state.settings.default_account_id
+        )
+        self.log.append(
+            RequestRecord(
+                self.state.clock.now(),
+                operation,
+                account,
+                context.region,
+                params,
+                error_code,
+                status,
+            )
+        )
+
+    def sleep(self, seconds: float) -> None:
+        """botocore's waiter and retry sleeps: move virtual time instead."""
+        self.state.clock.sleep(seconds)
+
+    def download(self, url: str) -> bytes | None:
+        """The bytes behind one of the mock's download links (exported definitions)."""
+        return self.state.shared(ArtifactStore).fetch(url)

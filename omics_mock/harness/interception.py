@@ -1,0 +1,385 @@
+"""Catching omics requests in this process and answering them from the active mock.
+
+While a mock is active (and only then), these patches are in place; the first
+mock to start installs them and the last to stop takes them out, so importing
+omics-mock, or loading its pytest plugin, changes nothing in botocore:
+
+* ``Endpoint._do_get_response`` tags an omics request with its operation and
+  ``Endpoint._send`` (reached only when no ``before-send`` handler answered:
+  a user's canned answer or a ``Stubber`` win, at no cost) answers it from
+  the mock instead of the network. Being class-level, they catch every client,
+  made before or after import or activation, from any session, any host form;
+* ``RequestSigner.sign`` gives omics clients credentials that need nothing from
+  outside the process (fake ones, or static ones instead of refreshing ones);
+* botocore's waiter and retry sleeps move virtual time; adaptive retry mode's
+  client-side rate limiter does not hold omics requests the mock answered;
+* ``requests.Session.get_adapter`` hands plain ``requests`` calls to omics hosts
+  (and to the mock's download links) to an in-process adapter;
+* moto's ``before-send`` handler skips omics requests (it would parse each one
+  only to find nothing to answer).
+
+A client the mock answered keeps one small handler after the mock stops: used
+again while no mock is active, it fails at once with ``MockStoppedError``
+instead of reaching the network (and real AWS, with real credentials).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+import threading
+import time as _time
+import types
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import botocore.endpoint
+import botocore.retries.bucket
+import botocore.signers
+import botocore.waiter
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.credentials import Credentials, RefreshableCredentials
+
+from ..service.outside.artifacts import ARTIFACT_HOST
+from ..wire.pipeline import Pipeline
+from .patching import PatchSet
+
+if TYPE_CHECKING:
+    from .door import Door
+
+OMICS_URL = re.compile(
+    r"https?://(?:[a-z0-9-]+-)?omics(?:-fips)?\.[a-z0-9-]+\."
+    r"(?:amazonaws\.com(?:\.cn)?|api\.aws)(?::\d+)?(?:[/?].*)?$"
+)
+ARTIFACT_URL = re.compile(rf"https://{re.escape(ARTIFACT_HOST)}/.*")
+_SIGNATURE_SERVICE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/omics/aws4_request")
+_OPERATION_ATTR = "omics_mock_operation"
+_ANSWERED_ATTR = "_omics_mock_answered"
+_REFUSAL_ID = "omics-mock-stopped"
+_MOTO_STUBBER_MODULE = "moto.core.botocore_stubber"
+
+FAKE_ACCESS_KEY = "AKIAOMICSMOCK0000000"
+FAKE_SECRET_KEY = "omics-mock-secret-access-key"
+FAKE_CREDENTIALS = Credentials(FAKE_ACCESS_KEY, FAKE_SECRET_KEY)
+
+
+class MockStoppedError(RuntimeError):
+    """An omics client the mock answered was used after every mock stopped."""
+
+
+class _Body(io.BytesIO):
+    """A raw response body botocore can stream or read."""
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        data = self.read()
+        if data:
+            yield data
+
+
+class VirtualTimeModule(types.ModuleType):
+    """Stands in for ``time`` inside botocore's waiter and endpoint modules."""
+
+    def __init__(self, sleep: Callable[[float], None]) -> None:
+        super().__init__("time")
+        self.sleep = sleep
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_time, name)
+
+
+class Interceptor:
+    """Owns the patches; answers omics requests through the active door."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self.door: Door | None = None
+        self._signers: list[tuple[Any, Any]] = []
+        self._just_answered = threading.local()
+        self._patch_set: PatchSet | None = None
+
+    @property
+    def _patches(self) -> PatchSet:
+        """Built at the first activation (``requests`` is imported then, not at import)."""
+        if self._patch_set is None:
+            self._patch_set = self._build_patches()
+        return self._patch_set
+
+    @property
+    def active(self) -> bool:
+        return self.door is not None
+
+    @property
+    def pipeline(self) -> Pipeline:
+        door = self.door
+        if door is None:
+            raise MockStoppedError("no omics mock is active")
+        return door.pipeline
+
+    def activate(self, door: Door) -> None:
+        """Answer omics requests through ``door`` until ``deactivate``."""
+        with self._lock:
+            self._patches.install()
+            self._quiet_moto()
+            self.door = door
+
+    def deactivate(self) -> None:
+        """Stop answering; give clients back their credentials; take the patches out."""
+        with self._lock:
+            self.door = None
+            for signer, credentials in self._signers:
+                signer._credentials = credentials
+            self._signers.clear()
+            if self._patch_set is not None:
+                self._patch_set.remove()
+
+    def unhook(self, client: Any) -> None:
+        """Run one client as if omics-mock were not installed (the benchmark's floor).
+
+        Binds the client's endpoint and signer to botocore's own methods, so none
+        of the class-level patches runs for it.
+        """
+        for patch in self._patches.patches:
+            original = patch.original
+            if not callable(original):
+                continue
+            if patch.target is botocore.endpoint.Endpoint:
+                setattr(client._endpoint, patch.name, types.MethodType(original, client._endpoint))
+            elif patch.target is botocore.signers.RequestSigner:
+                signer = client._request_signer
+                setattr(signer, patch.name, types.MethodType(original, signer))
+
+    # -- the patches ---------------------------------------------------------------------
+
+    def _build_patches(self) -> PatchSet:
+        patches = PatchSet()
+        endpoint = botocore.endpoint.Endpoint
+        tag = patches.add(endpoint, "_do_get_response", None)
+        tag.replacement = self._tagging(tag)
+        send = patches.add(endpoint, "_send", None)
+        send.replacement = self._answering(send)
+        sign = patches.add(botocore.signers.RequestSigner, "sign", None)
+        sign.replacement = self._offline_signing(sign)
+        virtual = VirtualTimeModule(self.sleep)
+        patches.add(botocore.waiter, "time", virtual)
+        patches.add(botocore.endpoint, "time", virtual)
+        bucket = patches.add(botocore.retries.bucket.TokenBucket, "acquire", None)
+        bucket.replacement = self._rate_limit_pass(bucket)
+        self._add_requests_patch(patches)
+        return patches
+
+    def _tagging(self, patch: Any) -> Callable[..., Any]:
+        def _do_get_response(
+            endpoint: Any, request: Any, operation_model: Any, context: Any
+        ) -> Any:
+            if self.door is not None and operation_model.service_model.endpoint_prefix == "omics":
+                setattr(request, _OPERATION_ATTR, operation_model.name)
+            return patch.original(endpoint, request, operation_model, context)
+
+        return _do_get_response
+
+    def _answering(self, patch: Any) -> Callable[..., Any]:
+        def _send(endpoint: Any, request: AWSPreparedRequest) -> Any:
+            door = self.door
+            if door is None or not _is_omics_request(request):
+                return patch.original(endpoint, request)
+            self._just_answered.flag = True
+            self._mark_answered(endpoint)
+            body = body_bytes(request.body)
+            operation = getattr(request, _OPERATION_ATTR, None)
+            pipeline = door.pipeline
+            if operation is not None:
+                answer = pipeline.handle_operation(operation, request.url, request.headers, body)
+            else:
+                answer = pipeline.handle(request.method, request.url, request.headers, body)
+            return AWSResponse(request.url, answer.status, answer.headers, _Body(answer.body))
+
+        return _send
+
+    def _offline_signing(self, patch: Any) -> Callable[..., Any]:
+        def sign(signer: Any, operation_name: str, request: Any, *args: Any, **kwargs: Any) -> Any:
+            if self.door is not None and getattr(signer, "_signing_name", None) == "omics":
+                self._use_offline_credentials(signer)
+            return patch.original(signer, operation_name, request, *args, **kwargs)
+
+        return sign
+
+    def _rate_limit_pass(self, patch: Any) -> Callable[..., Any]:
+        """Adaptive retry mode delays requests after throttling with a real wait on a
+        condition variable; an omics request the mock answered skips that wait."""
+
+        def acquire(bucket: Any, amount: int = 1, block: bool = True) -> Any:
+            if getattr(self._just_answered, "flag", False):
+                self._just_answered.flag = False
+                if self.door is not None:
+                    return True
+            return patch.original(bucket, amount, block)
+
+        return acquire
+
+    def _add_requests_patch(self, patches: PatchSet) -> None:
+        try:
+            import requests
+        except ImportError:  # pragma: no cover - requests is a dependency
+            return
+        patch = patches.add(requests.Session, "get_adapter", None)
+        adapter = _requests_adapter(self)
+
+        def get_adapter(session: Any, url: str) -> Any:
+            if self.answers_url(url):
+                return adapter
+            return patch.original(session, url)
+
+        patch.replacement = get_adapter
+
+    def _quiet_moto(self) -> None:
+        """moto's ``before-send`` handler skips omics events while a mock is active.
+
+        Checked at every activation, since moto may be imported after the first
+        one. If moto's internals change shape, nothing is patched (only speed is lost).
+        """
+        stubber = getattr(sys.modules.get(_MOTO_STUBBER_MODULE), "BotocoreStubber", None)
+        if stubber is None or any(p.target is stubber for p in self._patches.patches):
+            return
+        patch = self._patches.add(stubber, "__call__", None)
+
+        def __call__(moto: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N807
+            if self.door is not None and str(kwargs.get("event_name", "")).startswith(
+                "before-send.omics"
+            ):
+                return None
+            return patch.original(moto, *args, **kwargs)
+
+        patch.replacement = __call__
+        patch.install()
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _use_offline_credentials(self, signer: Any) -> None:
+        """A client without credentials gets fake ones; a client whose credentials
+        refresh themselves (SSO, assume-role, credential_process) gets static ones
+        with the same access key, so no refresh runs. Restored at deactivation."""
+        current = getattr(signer, "_credentials", FAKE_CREDENTIALS)
+        replacement = _offline_credentials(current)
+        if replacement is not None:
+            with self._lock:
+                if signer._credentials is current:
+                    self._signers.append((signer, current))
+                    signer._credentials = replacement
+
+    def _mark_answered(self, endpoint: Any) -> None:
+        """Keep a client the mock answered offline once every mock has stopped."""
+        if endpoint.__dict__.get(_ANSWERED_ATTR):
+            return
+        endpoint.__dict__[_ANSWERED_ATTR] = True
+        emitter = getattr(endpoint, "_event_emitter", None)
+        if emitter is not None:
+            emitter.register("before-send.omics", self._refuse_when_stopped, unique_id=_REFUSAL_ID)
+
+    def _refuse_when_stopped(self, request: Any = None, **_: Any) -> None:
+        """After the mock stops: refuse requests bound for AWS itself (a custom
+        endpoint, such as a server-mode mock, is the user's choice and is reached)."""
+        if self.door is None and OMICS_URL.match(str(getattr(request, "url", ""))):
+            raise MockStoppedError(
+                "this omics client was answered by omics-mock, and the mock it was used in "
+                "has stopped: it will not reach AWS. Create clients inside the mock, or "
+                "start a mock again to use it."
+            )
+
+    def sleep(self, seconds: float) -> None:
+        """botocore's waiter and retry sleep: virtual while a mock is active."""
+        door = self.door
+        if door is None:
+            _time.sleep(seconds)
+        else:
+            door.sleep(seconds)
+
+    # -- plain HTTP (requests) -----------------------------------------------------------
+
+    def answers_url(self, url: str) -> bool:
+        """Whether a plain HTTP call to ``url`` is answered by the mock right now."""
+        if self.door is None:
+            return False
+        return bool(OMICS_URL.match(url) or ARTIFACT_URL.match(url))
+
+    def answer_http(
+        self, method: str, url: str, headers: Any, body: bytes | None
+    ) -> tuple[int, dict[str, str], bytes]:
+        """Status, headers and body for a plain HTTP request to an omics host."""
+        door = self.door
+        if door is None:
+            raise MockStoppedError("no omics mock is active")
+        if ARTIFACT_URL.match(url):
+            data = door.download(url)
+            if data is None:
+                return 404, {"content-type": "text/plain"}, b"Not found"
+            return 200, {"content-type": "application/octet-stream"}, data
+        answer = door.pipeline.handle(method, url, headers, body)
+        return answer.status, answer.headers, answer.body
+
+
+# -- request helpers -------------------------------------------------------------------
+
+
+def body_bytes(body: Any) -> bytes | None:
+    if body is None or isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if hasattr(body, "read"):
+        data = body.read()
+        return data.encode("utf-8") if isinstance(data, str) else data
+    if isinstance(body, (bytearray, memoryview)):
+        return bytes(body)
+    return b"".join(_chunk_bytes(chunk) for chunk in body)
+
+
+def _chunk_bytes(chunk: bytes | str) -> bytes:
+    return chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
+
+
+def _is_omics_request(request: AWSPreparedRequest) -> bool:
+    if getattr(request, _OPERATION_ATTR, None) is not None or OMICS_URL.match(request.url):
+        return True
+    authorization = request.headers.get("Authorization")
+    if isinstance(authorization, bytes):
+        authorization = authorization.decode("latin-1")
+    return bool(authorization and _SIGNATURE_SERVICE.search(authorization))
+
+
+def _offline_credentials(current: Any) -> Credentials | None:
+    """Static credentials to sign with instead of ``current``, or ``None`` to keep it."""
+    if current is None:
+        return FAKE_CREDENTIALS
+    if isinstance(current, RefreshableCredentials):
+        # The attribute, not the property: reading the property may refresh.
+        return Credentials(current._access_key or FAKE_ACCESS_KEY, FAKE_SECRET_KEY)
+    return None
+
+
+def _requests_adapter(interceptor: Interceptor) -> Any:
+    """A ``requests`` transport adapter answered by ``interceptor``."""
+    import http.client
+
+    import requests.adapters
+    import urllib3
+
+    class OmicsAdapter(requests.adapters.HTTPAdapter):
+        def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+            status, headers, body = interceptor.answer_http(
+                request.method, request.url, request.headers, body_bytes(request.body)
+            )
+            raw = urllib3.HTTPResponse(
+                body=io.BytesIO(body),
+                headers=headers,
+                status=status,
+                reason=http.client.responses.get(status, ""),
+                preload_content=False,
+                decode_content=False,
+            )
+            return self.build_response(request, raw)
+
+    return OmicsAdapter()
+
+
+INTERCEPTOR = Interceptor()

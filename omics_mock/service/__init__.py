@@ -1,0 +1,39 @@
+"""The behaviour of HealthOmics: one package per resource, over a small kernel.
+
+``FAMILIES`` is the one place a resource family is registered. Each family
+class registers its operations when it is defined (``kernel.family``); a
+backend of one account and Region holds one instance of each.
+"""
+
+from __future__ import annotations
+
+from .batches.ops import Batches
+from .configurations.ops import Configurations
+from .kernel.family import Family
+from .kernel.settings import Settings
+from .kernel.state import ServiceState
+from .run_caches.ops import RunCaches
+from .run_groups.ops import RunGroups
+from .runs.ops import Runs
+from .shares.ops import Shares
+from .tags.ops import Tags
+from .workflows.ops import Workflows
+
+FAMILIES: tuple[type[Family], ...] = (
+    Workflows,
+    Runs,
+    RunGroups,
+    RunCaches,
+    Configurations,
+    Shares,
+    Batches,
+    Tags,
+)
+
+
+def new_state(settings: Settings | None = None) -> ServiceState:
+    """A fresh, empty state with every registered family."""
+    return ServiceState(FAMILIES, settings)
+
+
+__all__ = ["FAMILIES", "ServiceState", "new_state"]

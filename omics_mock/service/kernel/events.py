@@ -1,0 +1,59 @@
+"""Events one resource family publishes and the reactions others declare.
+
+A family marks a method with ``@reacts_to(SomeEvent)``; the backend subscribes
+every marked method after all families are built, so the order in which
+families are built never matters. ``publish`` calls every reaction and returns
+their answers, so an event can also be a question ("is there room for this
+run?") that several families answer.
+
+Event types are small frozen dataclasses defined by the family that publishes
+them (``runs.events``), so a reaction imports the publisher's events, never the
+other way round.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+Reaction = Callable[[Any], Any]
+F = TypeVar("F", bound=Callable[..., Any])
+
+REACTIONS_ATTR = "__omics_reacts_to__"
+
+
+def reacts_to(*event_types: type) -> Callable[[F], F]:
+    """Mark a family method as the reaction to events of these types."""
+
+    def mark(function: F) -> F:
+        setattr(function, REACTIONS_ATTR, (*getattr(function, REACTIONS_ATTR, ()), *event_types))
+        return function
+
+    return mark
+
+
+class EventBus:
+    """Reactions by event type, for one account and Region."""
+
+    def __init__(self) -> None:
+        self._reactions: dict[type, list[Reaction]] = {}
+
+    def subscribe(self, event_type: type, reaction: Reaction) -> None:
+        self._reactions.setdefault(event_type, []).append(reaction)
+
+    def subscribe_marked(self, owner: object) -> None:
+        """Subscribe every method of ``owner`` marked with ``@reacts_to``."""
+        for name in dir(type(owner)):
+            function = getattr(type(owner), name, None)
+            for event_type in getattr(function, REACTIONS_ATTR, ()):
+                self.subscribe(event_type, getattr(owner, name))
+
+    def publish(self, event: object) -> list[Any]:
+        """Call every reaction to ``event``; returns their answers in subscription order."""
+        reactions = self._reactions.get(type(event))
+        if not reactions:
+            return []
+        return [reaction(event) for reaction in reactions]
+
+    def has_reactions(self, event_type: type) -> bool:
+        return bool(self._reactions.get(event_type))

@@ -1,0 +1,65 @@
+"""Identifiers as the service makes them: numeric IDs, uuid4s, share IDs.
+
+IDs are unique per account and Region and deterministic: every fresh mock hands
+out the same sequence in the same account and Region, so tests can rely on
+them. ``settings.id_seed`` changes the sequence (for tests that must not).
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+import uuid
+
+
+class IdAllocator:
+    """Hands out numeric IDs of a given width, unique within one account and Region."""
+
+    def __init__(self, scope: str, seed: str | int | None = None) -> None:
+        self._random = random.Random(scope if seed is None else f"{seed}/{scope}")
+        self._used: set[int] = set()
+
+    def numeric(self, digits: int = 7) -> str:
+        """A fresh ID of ``digits`` digits (the workflow plane's are 7 long)."""
+        low = 10 ** (digits - 1)
+        span = 9 * low
+        if len(self._used) >= span // 2:
+            raise RuntimeError(
+                f"omics-mock ran out of {digits}-digit IDs in this account and Region"
+            )
+        draw = self._random.random  # C-level; randint() is several times slower
+        while True:
+            candidate = low + int(draw() * span)
+            if candidate not in self._used:
+                self._used.add(candidate)
+                return str(candidate)
+
+    def hexadecimal(self, length: int = 12) -> str:
+        """A fresh lower-case hex ID (analytics stores)."""
+        while True:
+            candidate = f"{self._random.getrandbits(4 * length):0{length}x}"
+            value = int(candidate, 16)
+            if value not in self._used:
+                self._used.add(value)
+                return candidate
+
+    def reserve(self, value: str) -> None:
+        """Mark an ID as taken (pre-seeded resources)."""
+        if value.isdigit():
+            self._used.add(int(value))
+
+
+_uuid_random = random.Random(uuid.uuid4().int)
+
+
+def new_uuid() -> str:
+    """A random RFC 4122 version-4 UUID string (cheaper than ``str(uuid.uuid4())``)."""
+    value = _uuid_random.getrandbits(128)
+    value = (value & ~(0xF000 << 64) | (0x4000 << 64)) & ~(0xC000 << 48) | (0x8000 << 48)
+    text = f"{value:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+def share_id() -> str:
+    """A share ID in the observed form: two 32-hex groups joined by ``-``."""
+    return f"{secrets.token_hex(16)}-{secrets.token_hex(16)}"

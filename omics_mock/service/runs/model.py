@@ -1,0 +1,331 @@
+"""Runs: their statuses, how they change, and what the run operations answer.
+
+A run's status and timestamps change through domain methods driven by the
+simulation (``admit``, ``start_running``, ``start_stopping``, ``finish``,
+``cancel_now``, ``record_failure``), each setting the timestamps it owns.
+Its tasks are laid out on a timeline when the run enters RUNNING (``tasks``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..kernel.scheduler import Event
+from ..kernel.settings import RunTiming
+from .tasks import CACHE_HIT_SHARE, Task, TaskTemplate
+
+PENDING = "PENDING"
+STARTING = "STARTING"
+RUNNING = "RUNNING"
+STOPPING = "STOPPING"
+COMPLETED = "COMPLETED"
+FAILED = "FAILED"
+CANCELLED = "CANCELLED"
+DELETED = "DELETED"
+
+ACTIVE = frozenset({PENDING, STARTING, RUNNING, STOPPING})
+TERMINAL = frozenset({COMPLETED, FAILED, CANCELLED})
+OUTCOMES = (COMPLETED, FAILED)
+"""The statuses a run can be told to end in (``Outcome``)."""
+
+LOG_GROUP = "/aws/omics/WorkflowLog"
+DEFAULT_NEXTFLOW_VERSION = "24.10.0"
+_ENGINE_VERSION = re.compile(r"(\d{2})\.(\d{2})(?:\.(\d))?")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a run ends if nothing interferes: COMPLETED, or FAILED with a reason."""
+
+    status: str = COMPLETED
+    reason: str | None = None
+    message: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.status not in OUTCOMES:
+            raise ValueError(
+                f"an outcome's status is one of {', '.join(OUTCOMES)}, not {self.status!r}"
+            )
+        for name in ("reason", "message"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                raise TypeError(f"an outcome's {name} is text or None, not {value!r}")
+
+
+@dataclass(eq=False, slots=True)
+class Run:
+    """One workflow run.
+
+    ``request`` is the effective StartRun request (after duplication); GetRun
+    echoes it together with the values resolved when the run was started
+    (storage, cache behaviour, configuration).
+    """
+
+    id: str
+    arn: str
+    uuid: str
+    account_id: str
+    region: str
+    creation_time: _dt.datetime
+    request: dict[str, Any]
+    workflow: Any
+    version: Any
+    templates: tuple[TaskTemplate, ...]
+    timing: RunTiming
+    outcome: Outcome
+    priority: int = 0
+    run_group_id: str | None = None
+    batch_id: str | None = None
+    retention_mode: str = "RETAIN"
+    tags: dict[str, str] = field(default_factory=dict)
+    storage_type: str | None = None
+    storage_capacity: int | None = None
+    cache_id: str | None = None
+    cache_behavior: str | None = None
+    configuration: Any = None
+    source_run_id: str | None = None
+    status: str = PENDING
+    start_time: _dt.datetime | None = None
+    stop_time: _dt.datetime | None = None
+    running_since: _dt.datetime | None = None
+    starting_since: _dt.datetime | None = None
+    ended_work_at: _dt.datetime | None = None
+    """When the run's work stopped early (cancel or failure during RUNNING)."""
+    end_status: str | None = None
+    """The terminal status a STOPPING run will reach."""
+    status_message: str | None = None
+    failure_reason: str | None = None
+    held: bool = False
+    next_event: Event | None = None
+    tasks: list[Task] = field(default_factory=list)
+    sequence: int = 0
+    cache_hits: dict[int, str] = field(default_factory=dict)
+    """Task index -> cache entry URI, for tasks answered from the run cache."""
+    removed: bool = False
+
+    @property
+    def definition(self) -> Any:
+        """The definition the run executes: its version's, else the workflow's."""
+        return self.version.definition if self.version is not None else self.workflow.definition
+
+    @property
+    def name(self) -> str | None:
+        return self.request.get("name")
+
+    @property
+    def workflow_owner_id(self) -> str | None:
+        return self.request.get("workflowOwnerId")
+
+    @property
+    def configuration_name(self) -> str | None:
+        return self.configuration.name if self.configuration is not None else None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE
+
+    # -- phase lengths ------------------------------------------------------------------
+
+    @property
+    def task_duration(self) -> _dt.timedelta:
+        if self.timing.running is not None and self.templates:
+            return self.timing.running / len(self.templates)
+        return self.timing.task or _dt.timedelta(0)
+
+    def task_durations(self) -> list[_dt.timedelta]:
+        step = self.task_duration
+        return [
+            step * CACHE_HIT_SHARE if i in self.cache_hits else step
+            for i in range(len(self.templates))
+        ]
+
+    @property
+    def running_duration(self) -> _dt.timedelta:
+        if self.timing.running is not None and not self.cache_hits:
+            return self.timing.running
+        return sum(self.task_durations(), _dt.timedelta(0))
+
+    @property
+    def cpus(self) -> int:
+        """vCPUs the run holds while active: its biggest task (tasks run one at a time)."""
+        return max((t.cpus for t in self.templates), default=1)
+
+    @property
+    def gpus(self) -> int:
+        return max((t.gpus for t in self.templates), default=0)
+
+    # -- state changes (each sets the timestamps it owns) ---------------------------------
+
+    def admit(self, at: _dt.datetime) -> None:
+        self.status = STARTING
+        self.starting_since = at
+
+    def start_running(self, at: _dt.datetime) -> None:
+        self.status = RUNNING
+        self.start_time = at
+        self.running_since = at
+
+    def start_stopping(self, at: _dt.datetime, end_status: str) -> None:
+        if self.status == RUNNING and self.running_since is not None:
+            planned_end = self.running_since + self.running_duration
+            if at < planned_end:
+                self.ended_work_at = at
+        self.status = STOPPING
+        self.end_status = end_status
+
+    def finish(self, at: _dt.datetime) -> None:
+        self.status = self.end_status or COMPLETED
+        self.stop_time = at
+
+    def cancel_now(self, at: _dt.datetime) -> None:
+        """Cancel a run that has not been provisioned yet (PENDING)."""
+        self.status = CANCELLED
+        self.stop_time = at
+        self.ended_work_at = at
+
+    def record_failure(self, reason: str | None, message: str | None) -> None:
+        self.failure_reason = (reason or "WORKFLOW_RUN_FAILED")[:64]
+        self.status_message = message or self.failure_reason
+
+    # -- what the operations answer -------------------------------------------------------
+
+    @property
+    def run_output_uri(self) -> str:
+        """``<outputUri>/<runId>`` under SERVICE_DEFINED; ``outputUri`` itself otherwise."""
+        output_uri = self.request["outputUri"]
+        if self.output_uri_prefix_mode == "NONE_WITH_OVERWRITE":
+            return str(output_uri)
+        return f"{output_uri.rstrip('/')}/{self.id}"
+
+    @property
+    def output_uri_prefix_mode(self) -> str:
+        return str(self.request.get("outputUriPrefixMode") or "SERVICE_DEFINED")
+
+    def log_stream_arn(self, suffix: str) -> str:
+        return (
+            f"arn:aws:logs:{self.region}:{self.account_id}:log-group:{LOG_GROUP}"
+            f":log-stream:{suffix}"
+        )
+
+    def to_start_output(self) -> dict[str, Any]:
+        output: dict[str, Any] = {
+            "arn": self.arn,
+            "id": self.id,
+            "status": self.status,
+            "tags": dict(self.tags),
+            "uuid": self.uuid,
+            "runOutputUri": self.run_output_uri,
+            "networkingMode": self.request.get("networkingMode") or "RESTRICTED",
+        }
+        if self.configuration is not None:
+            output["configuration"] = self.configuration.to_run_reference()
+        return output
+
+    def to_get_output(self) -> dict[str, Any]:
+        """GetRun's answer: the request echoed, with what the service resolved and did."""
+        request = self.request
+        workflow = self.workflow
+        definition = self.definition
+        engine = definition.engine
+        configuration = self.configuration
+        return _drop_none(
+            {
+                "arn": self.arn,
+                "id": self.id,
+                "uuid": self.uuid,
+                "status": self.status,
+                "workflowId": workflow.id,
+                "workflowType": workflow.type,
+                "workflowVersionName": request.get("workflowVersionName"),
+                "workflowOwnerId": request.get("workflowOwnerId"),
+                "workflowUuid": workflow.uuid,
+                "runId": self.source_run_id,
+                "roleArn": request["roleArn"],
+                "name": request.get("name"),
+                "runGroupId": self.run_group_id,
+                "batchId": self.batch_id,
+                "priority": request.get("priority"),
+                "digest": definition.digest,
+                "parameters": request.get("parameters"),
+                "storageCapacity": self.storage_capacity,
+                "storageType": self.storage_type,
+                "outputUri": request["outputUri"],
+                "runOutputUri": self.run_output_uri,
+                "outputUriPrefixMode": self.output_uri_prefix_mode,
+                "logLevel": request.get("logLevel"),
+                "resourceDigests": _resource_digests(request.get("parameters")),
+                "startedBy": f"arn:aws:iam::{self.account_id}:user/omics-mock",
+                "accelerators": definition.accelerators,
+                "retentionMode": self.retention_mode,
+                "cacheId": self.cache_id,
+                "cacheBehavior": self.cache_behavior,
+                "networkingMode": request.get("networkingMode") or "RESTRICTED",
+                "configuration": configuration.to_run_reference() if configuration else None,
+                "vpcConfig": configuration.run_vpc_config() if configuration else None,
+                "scratchStorageMode": request.get("scratchStorageMode"),
+                "sessionPolicy": request.get("sessionPolicy"),
+                "engineSettings": request.get("engineSettings") if engine == "NEXTFLOW" else None,
+                "engineVersion": engine_version(engine, request.get("engineSettings")),
+                "creationTime": self.creation_time,
+                "startTime": self.start_time,
+                "stopTime": self.stop_time,
+                "statusMessage": self.status_message,
+                "failureReason": self.failure_reason,
+                "tags": dict(self.tags),
+                "logLocation": {
+                    "runLogStream": self.log_stream_arn(f"run/{self.id}"),
+                    "engineLogStream": self.log_stream_arn(f"run/{self.id}/engine"),
+                },
+            }
+        )
+
+    def to_list_item(self) -> dict[str, Any]:
+        request = self.request
+        return _drop_none(
+            {
+                "arn": self.arn,
+                "id": self.id,
+                "status": self.status,
+                "workflowId": self.workflow.id,
+                "batchId": self.batch_id,
+                "name": request.get("name"),
+                "priority": request.get("priority"),
+                "storageCapacity": self.storage_capacity,
+                "creationTime": self.creation_time,
+                "startTime": self.start_time,
+                "stopTime": self.stop_time,
+                "storageType": self.storage_type,
+                "workflowVersionName": request.get("workflowVersionName"),
+                "workflowName": self.workflow.name,
+            }
+        )
+
+
+def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def _resource_digests(parameters: Any) -> dict[str, str] | None:
+    if not isinstance(parameters, dict):
+        return None
+    digests = {
+        value: "etag:" + hashlib.md5(value.encode()).hexdigest()
+        for value in parameters.values()
+        if isinstance(value, str) and value.startswith("s3://")
+    }
+    return digests or None
+
+
+def engine_version(engine: str | None, settings: Any) -> str | None:
+    """The Nextflow version GetRun reports; ``None`` for other engines."""
+    if engine != "NEXTFLOW":
+        return None
+    wanted = settings.get("engineVersion") if isinstance(settings, dict) else None
+    match = _ENGINE_VERSION.fullmatch(str(wanted)) if wanted else None
+    if match is None:
+        return DEFAULT_NEXTFLOW_VERSION
+    return f"{match.group(1)}.{match.group(2)}.{match.group(3) or 0}"

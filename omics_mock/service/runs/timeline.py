@@ -1,0 +1,135 @@
+"""When a run's tasks run, and what the task operations answer.
+
+Tasks are laid out one after another over the run's RUNNING time. A task's
+status at any instant follows from its window and from how the run ended, so a
+run with many tasks costs one timeline, not one event per task phase. Task IDs
+are allocated as tasks appear.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from ..kernel.ids import new_uuid
+from .model import Run
+from .tasks import Task, TaskTemplate
+
+# Share of a task's window spent in each task phase before RUNNING and after.
+_TASK_PENDING, _TASK_STARTING, _TASK_STOPPING = 0.02, 0.08, 0.05
+
+
+def task_windows(run: Run) -> list[tuple[int, _dt.datetime, _dt.datetime]]:
+    """(index, start, end) of every task that has appeared by the time work stopped."""
+    if run.running_since is None:
+        return []
+    stop = run.ended_work_at
+    windows = []
+    start = run.running_since
+    for index, length in enumerate(run.task_durations()):
+        if stop is not None and start >= stop:
+            break
+        windows.append((index, start, start + length))
+        start += length
+    return windows
+
+
+def tasks_at(run: Run, now: _dt.datetime, new_id: Callable[[], str]) -> list[Task]:
+    """The run's tasks that exist at ``now`` (IDs drawn from ``new_id`` as tasks appear)."""
+    for index, start, end in task_windows(run):
+        if index < len(run.tasks):
+            continue
+        if start > now:
+            break
+        hit = run.cache_hits.get(index)
+        run.tasks.append(
+            Task(
+                new_id(),
+                new_uuid(),
+                run.templates[index],
+                index,
+                start,
+                end,
+                cache_hit=hit is not None,
+                cache_s3_uri=hit,
+            )
+        )
+    return [task for task in run.tasks if task.window_start <= now]
+
+
+def task_status(
+    run: Run, task: Task, now: _dt.datetime
+) -> tuple[str, _dt.datetime | None, _dt.datetime | None]:
+    """(status, startTime, stopTime) of a task at ``now``."""
+    begin, end = task.window_start, task.window_end
+    length = end - begin
+    running_at = begin + length * (_TASK_PENDING + _TASK_STARTING)
+    stopping_at = end - length * _TASK_STOPPING
+    cut = run.ended_work_at
+    if cut is not None and cut < end:
+        if now >= cut:
+            final = "FAILED" if run.end_status == "FAILED" else "CANCELLED"
+            return final, (running_at if cut > running_at else None), cut
+        end = cut
+    if now >= end:
+        failed = run.end_status == "FAILED" and task.index == len(run.templates) - 1
+        return ("FAILED" if failed else "COMPLETED"), running_at, end
+    if now >= stopping_at:
+        return "STOPPING", running_at, None
+    if now >= running_at:
+        return "RUNNING", running_at, None
+    if now >= begin + length * _TASK_PENDING:
+        return "STARTING", None, None
+    return "PENDING", None, None
+
+
+def task_list_item(run: Run, task: Task, now: _dt.datetime) -> dict[str, Any]:
+    """A task as ListRunTasks shows it."""
+    status, start, stop = task_status(run, task, now)
+    template = task.template
+    item = {
+        "taskId": task.id,
+        "status": status,
+        "name": template.name,
+        "cpus": template.cpus,
+        "cacheHit": task.cache_hit,
+        "cacheS3Uri": task.cache_s3_uri,
+        "memory": template.memory,
+        "creationTime": task.window_start,
+        "startTime": start,
+        "stopTime": stop,
+        "gpus": template.gpus,
+        "instanceType": template.instance_type,
+        "uuid": task.uuid,
+    }
+    return {k: v for k, v in item.items() if v is not None}
+
+
+def task_output(run: Run, task: Task, now: _dt.datetime) -> dict[str, Any]:
+    """A task as GetRunTask shows it."""
+    output = task_list_item(run, task, now)
+    output["logStream"] = run.log_stream_arn(f"run/{run.id}/task/{task.id}")
+    if output["status"] == "FAILED":
+        output["failureReason"] = (run.failure_reason or "TASK_FAILED")[:64]
+        output["statusMessage"] = (
+            f"Task {task.template.name} failed: {run.status_message or 'error'}"
+        )
+    elif output["status"] == "CANCELLED":
+        output["statusMessage"] = "The run was cancelled."
+    output["imageDetails"] = _image_details(run, task.template)
+    return output
+
+
+def _image_details(run: Run, template: TaskTemplate) -> dict[str, str]:
+    """The task's container image: the one its definition declares, else a private ECR one."""
+    image = template.image
+    if image is None:
+        registry = f"{run.account_id}.dkr.ecr.{run.region}.amazonaws.com"
+        image = f"{registry}/{template.name.lower()}:latest"
+    digest_source = template.image or template.name
+    return {
+        "image": image,
+        "imageDigest": "sha256:" + hashlib.sha256(digest_source.encode()).hexdigest(),
+    }
