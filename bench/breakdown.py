@@ -128,7 +128,7 @@ def _install(timers: Timers, backends: list[Any], specs: list[Any], validators: 
     import botocore.signers
 
     from omics_mock.harness import door
-    from omics_mock.service.kernel import backend, clock, idempotency, ids, scheduler
+    from omics_mock.service.kernel import clock, idempotency, ids, scheduler, state
     from omics_mock.service.runs import model, ops, planning, simulation, steering
     from omics_mock.wire import pipeline, serialize
 
@@ -142,7 +142,7 @@ def _install(timers: Timers, backends: list[Any], specs: list[Any], validators: 
     timers.attribute(serialize, "_dumps", "serialisation: JSON encode (incl. timestamps)")
     timers.attribute(door.Door, "invoke", "Environment.invoke")
     timers.attribute(door.Door, "record", "door: request log")
-    timers.attribute(backend.Backend, "call", "OmicsBackend.call")
+    timers.attribute(state.Backend, "call", "OmicsBackend.call")
     timers.attribute(scheduler.Scheduler, "run_due", "scheduler catch-up")
     timers.attribute(clock.VirtualClock, "now", "clock.now")
     timers.attribute(ops.Runs, "plan", "StartRun: plan_run (rules, parameters)")

@@ -57,7 +57,7 @@ from hypothesis.stateful import (
 from omics_mock import OmicsMock, mock_omics
 from omics_mock.pytest_plugin import omics_client_for
 from omics_mock.service import FAMILIES  # noqa: F401 (registers every operation)
-from omics_mock.service.kernel.family import OPERATIONS as HANDLED
+from omics_mock.service.kernel.state import OPERATIONS as HANDLED
 
 from .helpers import OUT, ROLE, wdl_zip
 from .shape_check import (

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from omics_mock.pytest_plugin import omics_client_for
 from omics_mock.service import FAMILIES  # noqa: F401 (registers every operation)
-from omics_mock.service.kernel.family import OPERATIONS
+from omics_mock.service.kernel.state import OPERATIONS
 from omics_mock.wire import Pipeline
 from omics_mock.wire.errors import ERRORS_BY_CODE, ServiceError
 from omics_mock.wire.serialize import HttpResponse

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from .batches.ops import Batches
 from .configurations.ops import Configurations
-from .kernel.family import Family
 from .kernel.settings import Settings
-from .kernel.state import ServiceState
+from .kernel.state import Family, ServiceState
 from .run_caches.ops import RunCaches
 from .run_groups.ops import RunGroups
 from .runs.ops import Runs

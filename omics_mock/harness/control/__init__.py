@@ -28,7 +28,7 @@ from .resources import AccountsControl, Faults, Ready2RunControl, S3Objects
 from .runs import RunsControl
 
 if TYPE_CHECKING:
-    from ...service.kernel.backend import Backend
+    from ...service.kernel.state import Backend
     from ..door import Door
 
 

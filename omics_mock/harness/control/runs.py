@@ -14,8 +14,7 @@ from ...service.runs.ops import Runs, find_run
 from ...service.runs.steering import RunSteering
 
 if TYPE_CHECKING:
-    from ...service.kernel.backend import Backend
-    from ...service.kernel.state import ServiceState
+    from ...service.kernel.state import Backend, ServiceState
 
 Duration = _dt.timedelta | float | None
 OutcomeLike = str | Outcome | tuple[str, str]

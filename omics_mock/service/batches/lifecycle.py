@@ -11,7 +11,7 @@ import datetime as _dt
 from collections.abc import Callable
 
 from ...wire.errors import ServiceError
-from ..kernel.backend import Backend
+from ..kernel.state import Backend
 from ..runs.model import TERMINAL
 from ..runs.ops import Runs
 from .model import (

@@ -19,10 +19,9 @@ from __future__ import annotations
 from typing import Any
 
 from ...wire.errors import ConflictException, ValidationException
-from ..kernel.backend import Backend
 from ..kernel.events import reacts_to
-from ..kernel.family import Family, Params, not_found, operation
 from ..kernel.ids import new_uuid
+from ..kernel.state import Backend, Family, Params, not_found, operation
 from ..kernel.store import Listing, Store
 from ..runs.events import RunRemoved, RunStatusChanged
 from ..runs.model import TERMINAL

@@ -19,7 +19,7 @@ from ...wire.model import shape_check
 from ..outside import s3
 
 if TYPE_CHECKING:
-    from ..kernel.backend import Backend
+    from ..kernel.state import Backend
 
 MAX_RUNS = 100_000
 REPLACED = ("name", "outputUri", "priority", "engineSettings")

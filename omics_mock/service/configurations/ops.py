@@ -9,9 +9,8 @@ import datetime as _dt
 import hashlib
 
 from ...wire.errors import ConflictException, ServiceQuotaExceededException, ValidationException
-from ..kernel.backend import Backend
-from ..kernel.family import Family, Params, not_found, operation
 from ..kernel.ids import new_uuid
+from ..kernel.state import Backend, Family, Params, not_found, operation
 from ..kernel.store import Listing, Store
 from ..tags.rules import checked_tags
 from .events import ConfigurationInUse

@@ -1,11 +1,28 @@
-"""Everything one mock simulates: the clock, the settings, every backend, and the
-few resources that belong to the whole mock rather than to one account.
+"""The state of one mock: resource families, the backend of one account and Region,
+and the ``ServiceState`` that holds every backend and the mock-wide resources.
 
-Backends are made on first use, one per (account, Region), each with every
-registered family. Mock-wide resources (shares seen by two accounts, the
-READY2RUN catalogue, how future runs behave) are singletons by class, made on
-first use with ``shared(kind)``; their classes live with the families that use
-them, so this module names no family.
+**Families.** A family is a small class holding one kind of resource of one
+account and Region, with its operations marked ``@operation("Name")``.
+Defining a family class registers its operations in ``OPERATIONS``; a second
+handler for the same operation is an error at import, so every operation has
+exactly one home. ``render`` turns what a handler returns (a resource) into the
+operation's output; handlers of List operations return a ``Listing`` instead.
+
+**Backends.** ``Backend.call`` is the service side of every request. Under the
+backend's lock it first catches up with virtual time (every simulated event
+due by now), then applies what the model declares about the operation, the
+same way for every operation: an idempotency token (``requestId``,
+``clientToken``) seen before with the same payload answers with the resource
+the first request made; the handler runs; what it returns is rendered with the
+operation's ``render``, paged (a ``Listing``) or answered as it is. Families
+react to each other's events (``events``), wired after all are built, so the
+order in which families are built never matters.
+
+**The state.** Backends are made on first use, one per (account, Region), each
+with every registered family. Mock-wide resources (shares seen by two accounts,
+the READY2RUN catalogue, how future runs behave) are singletons by class, made
+on first use with ``shared(kind)``; their classes live with the families that
+use them, so this module names no family.
 """
 
 from __future__ import annotations
@@ -13,15 +30,188 @@ from __future__ import annotations
 import datetime as _dt
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from .backend import Backend
+from ...wire.errors import ResourceNotFoundException, not_implemented
+from ...wire.traits import page_output
 from .clock import VirtualClock
-from .family import Family
+from .events import EventBus
+from .idempotency import IdempotencyIndex
+from .ids import IdAllocator
 from .scheduler import Scheduler
 from .settings import Settings
+from .store import Listing
+
+if TYPE_CHECKING:
+    from ...wire.model import OperationSpec
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+FamilyT = TypeVar("FamilyT", bound="Family")
+Params = dict[str, Any]
+Render = Callable[[Any], dict[str, Any]]
+Handler = Callable[[Params], Any]
+
+_OPERATION_ATTR = "__omics_operation__"
+
+
+# -- families ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OperationBinding:
+    """Where an operation is handled: the family, its method and the output renderer."""
+
+    name: str
+    family: type[Family]
+    method: str
+    render: Render | None
+
+
+OPERATIONS: dict[str, OperationBinding] = {}
+"""Every simulated operation, by name: filled as family classes are defined."""
+
+
+def operation(name: str, *, render: Render | None = None) -> Callable[[F], F]:
+    """Mark a family method as the handler of operation ``name``.
+
+    ``render`` makes the output from the resource the handler returns; without
+    it the handler returns the output itself (or ``None`` for no output).
+    """
+
+    def mark(function: F) -> F:
+        setattr(function, _OPERATION_ATTR, (name, render))
+        return function
+
+    return mark
+
+
+class Family:
+    """A resource family: one kind of resource of one account and Region."""
+
+    key: ClassVar[str]
+    """A short name for the family (``"runs"``), used in inspection and errors."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        found: dict[str, OperationBinding] = {}
+        for attribute, value in vars(cls).items():
+            marked = getattr(value, _OPERATION_ATTR, None)
+            if marked is None:
+                continue
+            name, render = marked
+            earlier = found.get(name) or OPERATIONS.get(name)
+            if earlier is not None:
+                raise TypeError(
+                    f"operation {name} is handled twice: by {earlier.family.__qualname__}."
+                    f"{earlier.method} and by {cls.__qualname__}.{attribute}"
+                )
+            found[name] = OperationBinding(name, cls, attribute, render)
+        OPERATIONS.update(found)
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+
+
+def not_found(kind: str, identifier: str) -> ResourceNotFoundException:
+    """``<Kind> <id> not found``, as the service words it (ResourceNotFoundException)."""
+    return ResourceNotFoundException(f"{kind} {identifier} not found")
+
+
+# -- the backend of one account and Region -------------------------------------------------
+
+
+class Backend:
+    """All state of one account in one Region (moto calls this a backend)."""
+
+    def __init__(
+        self,
+        account_id: str,
+        region: str,
+        state: ServiceState,
+        families: Sequence[type[Family]],
+    ) -> None:
+        self.account_id = account_id
+        self.region = region
+        self.state = state
+        self.clock = state.clock
+        self.settings = state.settings
+        self.scheduler = Scheduler()
+        self.ids = IdAllocator(f"{account_id}/{region}", state.settings.id_seed)
+        self.idempotency = IdempotencyIndex()
+        self.events = EventBus()
+        self.lock = threading.RLock()
+        self.taggable: dict[str, Any] = {}
+        self._families: dict[type[Family], Family] = {kind: kind(self) for kind in families}
+        for family in self._families.values():
+            self.events.subscribe_marked(family)
+        self._handlers: dict[str, tuple[Handler, Render | None]] = {
+            name: (getattr(self._families[binding.family], binding.method), binding.render)
+            for name, binding in OPERATIONS.items()
+            if binding.family in self._families
+        }
+
+    def get(self, kind: type[FamilyT]) -> FamilyT:
+        """This backend's family of that class."""
+        family = self._families[kind]
+        assert isinstance(family, kind)
+        return family
+
+    def families(self) -> list[Family]:
+        return list(self._families.values())
+
+    def arn(self, resource: str) -> str:
+        """``arn:aws:omics:<region>:<account>:<resource>``."""
+        return f"arn:aws:omics:{self.region}:{self.account_id}:{resource}"
+
+    def catch_up(self) -> None:
+        """Process every simulated event due by now (call with the lock held)."""
+        self.scheduler.run_due(self.clock.now())
+
+    # -- taggable resources ------------------------------------------------------------
+
+    def register_taggable(self, arn: str, resource: Any) -> None:
+        """Make a resource (anything with a ``tags`` dict) reachable by its ARN."""
+        self.taggable[arn] = resource
+
+    def unregister_taggable(self, arn: str) -> None:
+        self.taggable.pop(arn, None)
+
+    # -- requests ----------------------------------------------------------------------
+
+    def call(self, spec: OperationSpec, params: Params) -> Any:
+        """Run one validated request against this backend; returns its output."""
+        entry = self._handlers.get(spec.name)
+        if entry is None:
+            raise not_implemented(spec.name)
+        handler, render = entry
+        token = spec.traits.idempotency_token
+        with self.lock:
+            self.scheduler.run_due(self.clock.now())
+            if token is None or params.get(token) is None:
+                return self._output(handler(params), render, spec, params)
+            conflict = "ConflictException" in spec.errors
+            earlier = self.idempotency.lookup(spec.name, token, params, conflict)
+            if earlier is not None:
+                return self._output(earlier, render, spec, params)
+            result = handler(params)
+            self.idempotency.remember(spec.name, token, params, result)
+            return self._output(result, render, spec, params)
+
+    @staticmethod
+    def _output(result: Any, render: Render | None, spec: OperationSpec, params: Params) -> Any:
+        paging = spec.traits.paging
+        if isinstance(result, Listing):
+            if paging is None:
+                raise TypeError(f"{spec.name} returned a Listing but the model does not page it")
+            return page_output(result, params, paging)
+        if render is not None and result is not None:
+            return render(result)
+        return result
+
+
+# -- the whole mock --------------------------------------------------------------------------
 
 
 class ServiceState:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ...wire.errors import ValidationException
 
 if TYPE_CHECKING:
-    from ..kernel.backend import Backend
+    from ..kernel.state import Backend
 
 _S3_URI = re.compile(r"s3://(?P<bucket>[^/]+)/(?P<key>.+)")
 _clients: dict[str, Any] = {}

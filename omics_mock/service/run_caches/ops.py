@@ -12,9 +12,8 @@ entry's ``cacheS3Uri``, and that task takes a small share of its usual time.
 from __future__ import annotations
 
 from ...wire.errors import ServiceQuotaExceededException
-from ..kernel.backend import Backend
 from ..kernel.events import reacts_to
-from ..kernel.family import Family, Params, not_found, operation
+from ..kernel.state import Backend, Family, Params, not_found, operation
 from ..kernel.store import Listing, Store
 from ..run_groups.model import DURATION_EXCEEDED
 from ..runs.events import RunStartsWork, RunStatusChanged

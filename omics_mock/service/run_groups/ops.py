@@ -14,9 +14,8 @@ from __future__ import annotations
 import datetime as _dt
 
 from ...wire.errors import ConflictException, ServiceQuotaExceededException
-from ..kernel.backend import Backend
 from ..kernel.events import reacts_to
-from ..kernel.family import Family, Params, not_found, operation
+from ..kernel.state import Backend, Family, Params, not_found, operation
 from ..kernel.store import Listing, Store
 from ..runs.events import AdmissionRoom, AdmissionVeto, RunDeadline
 from ..tags.rules import checked_tags

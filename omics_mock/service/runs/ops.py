@@ -16,12 +16,10 @@ from typing import Any
 
 from ...wire.errors import ConflictException, ServiceQuotaExceededException
 from ..configurations.events import ConfigurationInUse
-from ..kernel.backend import Backend
 from ..kernel.events import reacts_to
-from ..kernel.family import Family, Params, not_found, operation
 from ..kernel.ids import new_uuid
 from ..kernel.settings import RunTiming
-from ..kernel.state import ServiceState
+from ..kernel.state import Backend, Family, Params, ServiceState, not_found, operation
 from ..kernel.store import Listing, Store
 from ..outside.artifacts import ArtifactStore
 from ..run_groups.events import RunGroupInUse, RunGroupLimitsChanged

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ...wire.errors import ValidationException
 from ..configurations.model import Configuration
 from ..configurations.ops import Configurations
-from ..kernel.family import Params, not_found
+from ..kernel.state import Params, not_found
 from ..kernel.store import Store
 from ..run_caches.ops import RunCaches
 from ..run_groups.ops import RunGroups
@@ -25,7 +25,7 @@ from ..workflows.ops import Workflows
 from .model import Run
 
 if TYPE_CHECKING:
-    from ..kernel.backend import Backend
+    from ..kernel.state import Backend
 
 DEFAULT_STATIC_CAPACITY = 1200
 _S3_OUTPUT = re.compile(r"s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9](/.*)?")

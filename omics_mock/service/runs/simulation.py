@@ -27,7 +27,7 @@ from .events import (
 from .model import CANCELLED, COMPLETED, FAILED, PENDING, RUNNING, STARTING, STOPPING, Run
 
 if TYPE_CHECKING:
-    from ..kernel.backend import Backend
+    from ..kernel.state import Backend
 
 _ZERO = _dt.timedelta(0)
 

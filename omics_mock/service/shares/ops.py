@@ -17,8 +17,8 @@ from ...wire.errors import (
     ServiceQuotaExceededException,
     ValidationException,
 )
-from ..kernel.family import Family, Params, not_found, operation
 from ..kernel.ids import share_id
+from ..kernel.state import Family, Params, not_found, operation
 from ..kernel.store import Listing
 from ..workflows.ops import Workflows
 from .model import ACTIVATING, ACTIVE, DELETED, DELETING, PENDING, Share, ShareRegistry

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...wire.errors import ResourceNotFoundException
-from ..kernel.family import Family, Params, operation
+from ..kernel.state import Family, Params, operation
 from .rules import check_count, check_reserved
 
 

@@ -15,10 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from ...wire.errors import AccessDeniedException, ConflictException, ServiceQuotaExceededException
-from ..kernel.backend import Backend
-from ..kernel.family import Family, Params, not_found, operation
 from ..kernel.ids import new_uuid
-from ..kernel.state import ServiceState
+from ..kernel.state import Backend, Family, Params, ServiceState, not_found, operation
 from ..kernel.store import Listing, Store
 from ..outside.artifacts import ArtifactStore
 from ..shares.model import ShareRegistry

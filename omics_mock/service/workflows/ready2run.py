@@ -16,7 +16,7 @@ import datetime as _dt
 import hashlib
 from dataclasses import dataclass
 
-from ..kernel.family import not_found
+from ..kernel.state import not_found
 from ..kernel.store import Store
 from .model import ACTIVE, READY2RUN, Definition, Workflow, WorkflowVersion
 

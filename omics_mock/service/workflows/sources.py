@@ -23,8 +23,7 @@ from .definitions import digest_of, parse_registry_map, read_bundle
 from .model import Definition
 
 if TYPE_CHECKING:
-    from ..kernel.backend import Backend
-    from ..kernel.family import Params
+    from ..kernel.state import Backend, Params
 
 DEFINITION_SOURCES = ("definitionZip", "definitionUri", "definitionRepository")
 README_SOURCES = ("readmeMarkdown", "readmeUri", "readmePath")
