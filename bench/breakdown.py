@@ -152,7 +152,7 @@ def _install(timers: Timers, backends: list[Any], specs: list[Any], validators: 
     timers.attribute(idempotency.IdempotencyIndex, "remember", "StartRun: idempotency")
     timers.attribute(model.Run, "to_start_output", "StartRun: start_output")
     timers.attribute(planning, "_check_parameters", "StartRun: parameter check (json.dumps size)")
-    timers.attribute(ops, "new_uuid", "StartRun: uuid4")
+    timers.attribute(ids.IdAllocator, "uuid", "StartRun: uuid4")
     timers.attribute(ids.IdAllocator, "numeric", "StartRun: numeric id")
     timers.attribute(steering.RunSteering, "timing_for", "StartRun: timing_for")
     timers.attribute(model.Run, "to_get_output", "GetRun: get_run_output")

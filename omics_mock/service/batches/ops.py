@@ -20,7 +20,6 @@ from typing import Any
 
 from ...wire.errors import ConflictException, ValidationException
 from ..kernel.events import reacts_to
-from ..kernel.ids import new_uuid
 from ..kernel.state import Backend, Family, Params, not_found, operation
 from ..kernel.store import Listing, Store
 from ..runs.events import RunRemoved, RunStatusChanged
@@ -73,7 +72,7 @@ class Batches(Family):
         batch = Batch(
             id=batch_id,
             arn=backend.arn(f"runBatch/{batch_id}"),
-            uuid=new_uuid(),
+            uuid=backend.ids.uuid(),
             creation_time=now,
             default=default,
             total_runs=len(inline) if inline is not None else 0,

@@ -9,7 +9,6 @@ import datetime as _dt
 import hashlib
 
 from ...wire.errors import ConflictException, ServiceQuotaExceededException, ValidationException
-from ..kernel.ids import new_uuid
 from ..kernel.state import Backend, Family, Params, not_found, operation
 from ..kernel.store import Listing, Store
 from ..tags.rules import checked_tags
@@ -72,7 +71,7 @@ class Configurations(Family):
         configuration = Configuration(
             name=name,
             arn=backend.arn(f"configuration/{name}"),
-            uuid=new_uuid(),
+            uuid=backend.ids.uuid(),
             creation_time=now,
             vpc_config={
                 "securityGroupIds": groups,

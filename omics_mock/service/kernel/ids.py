@@ -1,14 +1,14 @@
 """Identifiers as the service makes them: numeric IDs, uuid4s, share IDs.
 
-IDs are unique per account and Region and deterministic: every fresh mock hands
-out the same sequence in the same account and Region, so tests can rely on
-them. ``settings.id_seed`` changes the sequence (for tests that must not).
+IDs (numeric and uuids) are unique per account and Region and deterministic:
+every fresh mock hands out the same sequence in the same account and Region,
+so tests (and restored snapshots) can rely on them. ``settings.id_seed``
+changes the sequence.
 """
 
 from __future__ import annotations
 
 import random
-import secrets
 import uuid
 
 
@@ -43,6 +43,14 @@ class IdAllocator:
                 self._used.add(value)
                 return candidate
 
+    def uuid(self) -> str:
+        """A fresh RFC 4122 version-4 UUID string, from this scope's sequence."""
+        return _uuid_text(self._random.getrandbits(128))
+
+    def share_id(self) -> str:
+        """A share ID in the observed form: two 32-hex groups joined by ``-``."""
+        return f"{self._random.getrandbits(128):032x}-{self._random.getrandbits(128):032x}"
+
     def reserve(self, value: str) -> None:
         """Mark an ID as taken (pre-seeded resources)."""
         if value.isdigit():
@@ -53,13 +61,13 @@ _uuid_random = random.Random(uuid.uuid4().int)
 
 
 def new_uuid() -> str:
-    """A random RFC 4122 version-4 UUID string (cheaper than ``str(uuid.uuid4())``)."""
-    value = _uuid_random.getrandbits(128)
+    """A random RFC 4122 version-4 UUID string, outside any account and Region's
+    sequence (resources use ``IdAllocator.uuid`` so that mocks are reproducible)."""
+    return _uuid_text(_uuid_random.getrandbits(128))
+
+
+def _uuid_text(value: int) -> str:
+    """A 128-bit number as a version-4 UUID (cheaper than ``str(uuid.UUID(...))``)."""
     value = (value & ~(0xF000 << 64) | (0x4000 << 64)) & ~(0xC000 << 48) | (0x8000 << 48)
     text = f"{value:032x}"
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
-
-
-def share_id() -> str:
-    """A share ID in the observed form: two 32-hex groups joined by ``-``."""
-    return f"{secrets.token_hex(16)}-{secrets.token_hex(16)}"

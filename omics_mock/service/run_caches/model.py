@@ -7,8 +7,6 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..kernel.ids import new_uuid
-
 if TYPE_CHECKING:
     from ..runs.model import Run
 
@@ -56,8 +54,8 @@ class RunCache:
             output["description"] = self.description
         return output
 
-    def entry_uri(self) -> str:
-        return f"{self.cache_s3_uri.rstrip('/')}/{new_uuid()}/"
+    def entry_uri(self, entry_uuid: str) -> str:
+        return f"{self.cache_s3_uri.rstrip('/')}/{entry_uuid}/"
 
 
 def cache_key(run: Run, index: int) -> CacheKey:

@@ -120,8 +120,9 @@ class RunCaches(Family):
         if run.status == FAILED and (run.failure_reason or "").startswith(DURATION_EXCEEDED):
             return
         end = run.stop_time or self.backend.clock.now()
-        for task in tasks_at(run, end, self.backend.ids.numeric):
+        for task in tasks_at(run, end, self.backend.ids):
             if task_status(run, task, end)[0] == COMPLETED:
                 cache.entries.setdefault(
-                    cache_key(run, task.index), task.cache_s3_uri or cache.entry_uri()
+                    cache_key(run, task.index),
+                    task.cache_s3_uri or cache.entry_uri(self.backend.ids.uuid()),
                 )

@@ -17,7 +17,6 @@ from typing import Any
 from ...wire.errors import ConflictException, ServiceQuotaExceededException
 from ..configurations.events import ConfigurationInUse
 from ..kernel.events import reacts_to
-from ..kernel.ids import new_uuid
 from ..kernel.settings import RunTiming
 from ..kernel.state import Backend, Family, Params, ServiceState, not_found, operation
 from ..kernel.store import Listing, Store
@@ -117,7 +116,7 @@ class Runs(Family):
     def get_run_task(self, req: Params) -> dict[str, Any]:
         run = self.get(req["id"])
         now = self.backend.clock.now()
-        for task in tasks_at(run, now, self.backend.ids.numeric):
+        for task in tasks_at(run, now, self.backend.ids):
             if task.id == req["taskId"]:
                 return task_output(run, task, now)
         raise not_found("Task", req["taskId"])
@@ -126,7 +125,7 @@ class Runs(Family):
     def list_run_tasks(self, req: Params) -> Listing:
         run = self.get(req["id"])
         now = self.backend.clock.now()
-        tasks = tasks_at(run, now, self.backend.ids.numeric)
+        tasks = tasks_at(run, now, self.backend.ids)
         items = [task_list_item(run, task, now) for task in tasks]
         status = req.get("status")
         if status is not None:
@@ -148,7 +147,7 @@ class Runs(Family):
         run = Run(
             id=run_id,
             arn=backend.arn(f"run/{run_id}"),
-            uuid=new_uuid(),
+            uuid=backend.ids.uuid(),
             account_id=backend.account_id,
             region=backend.region,
             creation_time=now,

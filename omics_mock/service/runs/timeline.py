@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-from collections.abc import Callable
 from typing import Any
 
-from ..kernel.ids import new_uuid
+from ..kernel.ids import IdAllocator
 from .model import Run
 from .tasks import Task, TaskTemplate
 
@@ -36,8 +35,8 @@ def task_windows(run: Run) -> list[tuple[int, _dt.datetime, _dt.datetime]]:
     return windows
 
 
-def tasks_at(run: Run, now: _dt.datetime, new_id: Callable[[], str]) -> list[Task]:
-    """The run's tasks that exist at ``now`` (IDs drawn from ``new_id`` as tasks appear)."""
+def tasks_at(run: Run, now: _dt.datetime, ids: IdAllocator) -> list[Task]:
+    """The run's tasks that exist at ``now`` (IDs drawn from ``ids`` as tasks appear)."""
     for index, start, end in task_windows(run):
         if index < len(run.tasks):
             continue
@@ -46,8 +45,8 @@ def tasks_at(run: Run, now: _dt.datetime, new_id: Callable[[], str]) -> list[Tas
         hit = run.cache_hits.get(index)
         run.tasks.append(
             Task(
-                new_id(),
-                new_uuid(),
+                ids.numeric(),
+                ids.uuid(),
                 run.templates[index],
                 index,
                 start,

@@ -17,7 +17,6 @@ from ...wire.errors import (
     ServiceQuotaExceededException,
     ValidationException,
 )
-from ..kernel.ids import share_id
 from ..kernel.state import Family, Params, not_found, operation
 from ..kernel.store import Listing
 from ..workflows.ops import Workflows
@@ -76,7 +75,7 @@ class Shares(Family):
                 )
             now = backend.clock.now()
             share = Share(
-                share_id(),
+                backend.ids.share_id(),
                 workflow.arn,
                 workflow.id,
                 backend.account_id,

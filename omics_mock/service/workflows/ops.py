@@ -15,7 +15,6 @@ from __future__ import annotations
 from typing import Any
 
 from ...wire.errors import AccessDeniedException, ConflictException, ServiceQuotaExceededException
-from ..kernel.ids import new_uuid
 from ..kernel.state import Backend, Family, Params, ServiceState, not_found, operation
 from ..kernel.store import Listing, Store
 from ..outside.artifacts import ArtifactStore
@@ -112,7 +111,7 @@ class Workflows(Family):
         workflow = Workflow(
             id=workflow_id,
             arn=backend.arn(f"workflow/{workflow_id}"),
-            uuid=new_uuid(),
+            uuid=backend.ids.uuid(),
             owner_account=backend.account_id,
             name=req.get("name"),
             description=req.get("description"),
@@ -199,7 +198,7 @@ class Workflows(Family):
             workflow=workflow,
             name=name,
             arn=f"{workflow.arn}/version/{name}",
-            uuid=new_uuid(),
+            uuid=backend.ids.uuid(),
             creation_time=backend.clock.now(),
             definition=build_definition(backend, req),
             description=req.get("description"),
