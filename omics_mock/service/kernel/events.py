@@ -53,6 +53,8 @@ class EventBus:
         reactions = self._reactions.get(type(event))
         if not reactions:
             return []
+        if len(reactions) == 1:
+            return [reactions[0](event)]
         return [reaction(event) for reaction in reactions]
 
     def has_reactions(self, event_type: type) -> bool:
