@@ -11,8 +11,11 @@ from .batches.ops import Batches
 from .configurations.ops import Configurations
 from .kernel.settings import Settings
 from .kernel.state import Family, ServiceState
+from .read_set_jobs.ops import ReadSetJobs
 from .read_sets.ops import ReadSets
 from .read_sets.uploads import ReadSetUploads
+from .references.imports import ReferenceImports
+from .references.ops import References
 from .run_caches.ops import RunCaches
 from .run_groups.ops import RunGroups
 from .runs.ops import Runs
@@ -33,6 +36,9 @@ FAMILIES: tuple[type[Family], ...] = (
     SequenceStores,
     ReadSets,
     ReadSetUploads,
+    References,
+    ReferenceImports,
+    ReadSetJobs,
 )
 
 

@@ -113,3 +113,25 @@ class StoredFile:
             return None
         start = (number - 1) * size
         return self.blob.slice(start, start + size)
+
+
+def byte_range(header: str, length: int) -> tuple[int, int] | None:
+    """``[start, end)`` of a ``Range`` value within ``length`` bytes, ``None`` if it
+    cannot be satisfied. Accepts ``bytes=a-b``, ``a-b``, ``a-`` and ``-n`` (the last n)."""
+    text = header.strip()
+    if text.lower().startswith("bytes="):
+        text = text[6:].strip()
+    first, dash, last = text.partition("-")
+    if not dash or "," in text:
+        return None
+    try:
+        if not first:
+            count = int(last)
+            return (max(0, length - count), length) if count > 0 else None
+        start = int(first)
+        end = length - 1 if not last else min(int(last), length - 1)
+    except ValueError:
+        return None
+    if start < 0 or start >= length or end < start:
+        return None
+    return start, end + 1

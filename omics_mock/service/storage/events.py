@@ -26,10 +26,12 @@ class StorageInputProblems:
 
 @dataclass(frozen=True, slots=True)
 class RunningJobs:
-    """Question: how many jobs of ``kind`` are SUBMITTED or IN_PROGRESS? (Counts add up:
-    read set and reference imports share one quota.)"""
+    """Question: how many jobs of a quota group (``import``, ``export``, ``activation``)
+    are SUBMITTED or IN_PROGRESS, in store ``store_id`` if given? Every family with jobs
+    answers; the counts add up (read set and reference imports share one quota)."""
 
-    kind: str
+    group: str
+    store_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

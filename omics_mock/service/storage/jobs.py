@@ -11,11 +11,14 @@ starting and finishing a source does (``JobWork``).
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ...wire.errors import ServiceQuotaExceededException
 from ..kernel.scheduler import Event
+from .events import RunningJobs
+from .sources import short
 
 if TYPE_CHECKING:
     from ..kernel.state import Backend
@@ -87,6 +90,11 @@ class Job:
     def running(self) -> bool:
         return self.status in RUNNING
 
+    @property
+    def group(self) -> str:
+        """The concurrency quota the job counts against."""
+        return "import" if self.kind in ("import", "referenceImport") else self.kind
+
     def summary(self, store_member: str, *members: str) -> dict[str, Any]:
         """The list item: id, store, the named request members, status and times."""
         output: dict[str, Any] = {"id": self.id, store_member: self.store_id}
@@ -114,6 +122,27 @@ class JobWork(Protocol):
         """A source ends: do its work; a message fails it instead."""
 
 
+def running_jobs(jobs: Iterable[Job], question: RunningJobs) -> int:
+    """The answer to ``RunningJobs`` over ``jobs``."""
+    return sum(
+        1
+        for job in jobs
+        if job.running
+        and job.group == question.group
+        and (question.store_id is None or job.store_id == question.store_id)
+    )
+
+
+def check_concurrency(backend: Backend, group: str, limit: int) -> None:
+    """ServiceQuotaExceededException when ``limit`` jobs of ``group`` already run."""
+    running = sum(backend.events.publish(RunningJobs(group)))
+    if running >= limit:
+        raise ServiceQuotaExceededException(
+            f"The account already runs the maximum number of concurrent {group} jobs "
+            f"({limit}); start this one when one of them has ended."
+        )
+
+
 class JobLifecycle:
     """Schedules every job's status changes for one backend."""
 
@@ -135,9 +164,11 @@ class JobLifecycle:
         def finish(at: _dt.datetime) -> None:
             job.next_event = None
             for source in job.sources:
+                if source.status in (FINISHED, FAILED) and not source.forced_failure:
+                    continue  # ended when it started (nothing to do)
                 problem = source.forced_failure or work.finish(job, source, at)
                 source.status = FAILED if problem else FINISHED
-                source.status_message = problem
+                source.status_message = short(problem) if problem else None
             failed = sum(1 for source in job.sources if source.status == FAILED)
             status = (
                 COMPLETED
