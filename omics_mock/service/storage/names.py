@@ -124,3 +124,25 @@ def _marked(name: str, source: str) -> str:
 
 def index_file_name(source_name: str, file_type: str) -> str:
     return f"{source_name}.{'crai' if file_type == 'CRAM' else 'bai'}"
+
+
+def storage_uris_in(value: object) -> tuple[list[StorageUri], list[str]]:
+    """The ``omics://`` URIs anywhere in a run's parameters: parsed, and those that do
+    not parse (as given)."""
+    parsed: list[StorageUri] = []
+    broken: list[str] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if item[:8].lower() == "omics://":
+                uri = parse_storage_uri(item)
+                if uri is None:
+                    broken.append(item)
+                else:
+                    parsed.append(uri)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return parsed, broken
