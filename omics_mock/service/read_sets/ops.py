@@ -24,6 +24,7 @@ from ...wire.errors import (
 from ..kernel.events import reacts_to
 from ..kernel.state import Backend, Family, Params, not_found, operation
 from ..kernel.store import Listing, Store
+from ..outside.s3_write import WriteFailed, write_object
 from ..sequence_stores.events import SequenceStoreInUse, SequenceStoreRemoved
 from ..sequence_stores.ops import SequenceStores
 from ..storage.blobs import Blob, StoredFile
@@ -159,10 +160,29 @@ class ReadSets(Family):
             message = failure()
             if message:
                 read_set.status, read_set.status_message = UPLOAD_FAILED, message
+                self.to_fallback(read_set)
             else:
                 self.make_active(read_set, at)
 
         self.backend.scheduler.schedule(due, end)
+
+    def to_fallback(self, read_set: ReadSet) -> None:
+        """An upload that failed leaves its files at the store's ``fallbackLocation``
+        (``<location><readSetId>/<file name>``), if it has one."""
+        store = self.backend.get(SequenceStores).store.get(read_set.store_id)
+        location = store.fallback_location if store is not None else None
+        if not location:
+            return
+        bucket, _, prefix = location[len("s3://") :].partition("/")
+        prefix = prefix if not prefix or prefix.endswith("/") else prefix + "/"
+        for key, stored in read_set.files.items():
+            if key == "index":
+                continue
+            try:
+                name = f"{prefix}{read_set.id}/{stored.name}"
+                write_object(self.backend, bucket, name, stored.blob.chunks())
+            except WriteFailed as error:
+                read_set.status_message = f"{read_set.status_message} {error}"[:255]
 
     def make_active(self, read_set: ReadSet, at: _dt.datetime) -> None:
         """ACTIVE now (after processing or activation): index made, archive clock restarted."""

@@ -238,6 +238,7 @@ class ReadSetUploads(Family):
         if read_set is None or read_set.status != PROCESSING_UPLOAD:
             return False
         read_set.status, read_set.status_message = UPLOAD_FAILED, message
+        self.backend.get(ReadSets).to_fallback(read_set)
         return True
 
     # -- questions from other families -----------------------------------------------------
