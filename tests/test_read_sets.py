@@ -172,3 +172,33 @@ def test_gzip_fastq_keeps_its_bytes(omics: Any, sequence_store: str) -> None:
     data = fastq_gz(30)
     read_set_id = upload(omics, sequence_store, {"SOURCE1": data}, part_size=100)
     assert _get(omics, sequence_store, read_set_id, partNumber=1) == data
+
+
+def test_a_part_is_served_without_copying_the_stored_bytes(
+    omics: Any, omics_mock: Any, sequence_store: str
+) -> None:
+    data = fastq_gz(50)
+    omics_mock.settings.storage.read_part_size = len(data)
+    upload_id = omics.create_multipart_read_set_upload(
+        sequenceStoreId=sequence_store,
+        sourceFileType="FASTQ",
+        subjectId="s",
+        sampleId="s",
+        name="r",
+    )["uploadId"]
+    checksum = omics.upload_read_set_part(
+        sequenceStoreId=sequence_store,
+        uploadId=upload_id,
+        partSource="SOURCE1",
+        partNumber=1,
+        payload=data,
+    )["checksum"]
+    read_set_id = omics.complete_multipart_read_set_upload(
+        sequenceStoreId=sequence_store,
+        uploadId=upload_id,
+        parts=[{"partSource": "SOURCE1", "partNumber": 1, "checksum": checksum}],
+    )["readSetId"]
+    omics.get_read_set_metadata(sequenceStoreId=sequence_store, id=read_set_id)
+    served = omics.get_read_set(sequenceStoreId=sequence_store, id=read_set_id, partNumber=1)
+    # The very object the upload carried: stored once, handed back without a copy.
+    assert served["payload"].read() is data

@@ -132,8 +132,13 @@ class ReadSetUploads(Family):
     @operation("AbortMultipartReadSetUpload")
     def abort_multipart_read_set_upload(self, req: Params) -> dict[str, Any]:
         upload = self.find(req["sequenceStoreId"], req["uploadId"])
-        self.uploads.remove(upload.id)
+        self._forget(upload)
         return {}
+
+    def _forget(self, upload: Upload) -> None:
+        """Drop an upload and its parts (an idempotency record may keep the object)."""
+        self.uploads.remove(upload.id)
+        upload.parts = {}
 
     @operation("CompleteMultipartReadSetUpload", locked=False)
     def complete_multipart_read_set_upload(self, req: Params) -> dict[str, Any]:
@@ -155,7 +160,7 @@ class ReadSetUploads(Family):
             if upload.removed:
                 raise ResourceNotFoundException(f"Upload {upload.id} was aborted.")
             read_set = self._read_set(upload, blobs, digests)
-            self.uploads.remove(upload.id)
+            self._forget(upload)
         return {"readSetId": read_set.id}
 
     def _chosen_parts(self, upload: Upload, listed: list[dict[str, Any]]) -> dict[str, list[bytes]]:
@@ -251,4 +256,4 @@ class ReadSetUploads(Family):
     @reacts_to(SequenceStoreRemoved)
     def store_removed(self, notice: SequenceStoreRemoved) -> None:
         for upload in [u for u in self.uploads.values() if u.store_id == notice.store_id]:
-            self.uploads.remove(upload.id)
+            self._forget(upload)
