@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from .helpers import error_of
 from .storage_helpers import download, fastq, fastq_gz, shape_problems, split, upload
@@ -312,3 +314,49 @@ def test_processing_upload_serves_sources_then_becomes_active(
     omics_mock.clock.advance(minutes=5)
     metadata = omics.get_read_set_metadata(sequenceStoreId=sequence_store, id=read_set_id)
     assert metadata["status"] == "ACTIVE" and "etag" in metadata
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    sizes=st.lists(st.integers(1, 300), min_size=1, max_size=6),
+    second=st.lists(st.integers(1, 300), min_size=0, max_size=4),
+    part_size=st.integers(1, 400),
+    order=st.randoms(use_true_random=False),
+)
+def test_any_parts_in_any_order_read_back_exactly(
+    omics: Any,
+    omics_mock: Any,
+    sequence_store: str,
+    sizes: list[int],
+    second: list[int],
+    part_size: int,
+    order: Any,
+) -> None:
+    """Whatever the parts and the served part size: every part but the last is exactly
+    partSize, totalParts and contentLength agree, and the bytes come back as uploaded."""
+    omics_mock.settings.storage.read_part_size = part_size
+    files = {"SOURCE1": [bytes([n % 251]) * size for n, size in enumerate(sizes)]}
+    if second:
+        files["SOURCE2"] = [bytes([(n + 7) % 251]) * size for n, size in enumerate(second)]
+    upload_id = _create(omics, sequence_store)
+    jobs = [
+        (source, n, chunk)
+        for source, chunks in files.items()
+        for n, chunk in enumerate(chunks, start=1)
+    ]
+    order.shuffle(jobs)
+    listed = [
+        {
+            "partSource": source,
+            "partNumber": n,
+            "checksum": _part(omics, sequence_store, upload_id, chunk, n, source),
+        }
+        for source, n, chunk in jobs
+    ]
+    read_set_id = omics.complete_multipart_read_set_upload(
+        sequenceStoreId=sequence_store, uploadId=upload_id, parts=listed
+    )["readSetId"]
+    for source, chunks in files.items():
+        assert download(omics, sequence_store, read_set_id, source) == b"".join(chunks)
