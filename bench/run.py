@@ -4,8 +4,10 @@ Sections (``--only`` picks some): ``calls`` (per-call cost against botocore's
 floor and moto, ``bench/calls.py``), ``scale`` (a batch of 100,000 runs and
 ListRuns page cost, ``bench/scale.py``), ``fixed`` (import, enter/exit, pytest
 prologue, ``bench/fixed.py``), ``profile`` (where omics-mock's time goes on
-GetRun and StartRun, ``bench/breakdown.py``). Each section runs in a fresh
-process (in this one with ``--quick``).
+GetRun and StartRun, ``bench/breakdown.py``), ``storage`` (a 1 GiB read set
+uploaded and downloaded through the mock: MB/s and peak memory,
+``bench/storage.py``). Each section runs in a fresh process (in this one with
+``--quick``).
 
 Everything compared is measured side by side in one process; numbers are
 medians over rounds and ratios are medians of per-round ratios. Absolute
@@ -26,7 +28,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-SECTIONS = ("calls", "scale", "fixed", "profile")
+SECTIONS = ("calls", "scale", "fixed", "profile", "storage")
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class Sizes:
     profile_rounds: int
     profile_n: int
     profile_calls: int
+    storage_mib: int = 1024
+    storage_part_mib: int = 100
 
 
 FULL = Sizes(
@@ -81,6 +85,8 @@ QUICK = Sizes(
     profile_rounds=1,
     profile_n=3,
     profile_calls=3,
+    storage_mib=8,
+    storage_part_mib=1,
 )
 
 TARGET_OWN_WORK = 0.15
@@ -91,6 +97,7 @@ TARGET_BATCH_BYTES = 300 * 1024 * 1024
 TARGET_IMPORT = 0.050
 TARGET_ENTER_EXIT = 0.0005
 TARGET_PROLOGUE = 0.010
+TARGET_STORAGE_MEMORY = 1.25
 MIB = 1024 * 1024
 
 
@@ -188,6 +195,12 @@ def run_profile(sizes: Sizes) -> dict[str, Any]:
     from . import breakdown
 
     return breakdown.measure(sizes.profile_rounds, sizes.profile_n, sizes.profile_calls)
+
+
+def run_storage(sizes: Sizes) -> dict[str, Any]:
+    from . import storage
+
+    return storage.measure(sizes.storage_mib * MIB, sizes.storage_part_mib * MIB)
 
 
 # -- report -----------------------------------------------------------------------------------
@@ -506,6 +519,21 @@ def render(results: dict[str, Any], markdown: bool) -> str:
             ]
             report.table(["function", "calls/call", "own", "cumulative"], rows)
 
+    storage = results.get("storage")
+    if storage:
+        from .storage import report_rows
+
+        report.heading("Storage: a read set uploaded and downloaded through the mock, in process")
+        report.table(["measure", "value"], report_rows(storage))
+        over = storage["peak_over_baseline_bytes"] / storage["size_bytes"]
+        targets.append(
+            [
+                "read set upload + download: peak memory <= 1.25x its size",
+                f"{over:.2f}x",
+                _verdict(over <= TARGET_STORAGE_MEMORY),
+            ]
+        )
+
     if targets:
         report.heading("Targets")
         if results["sizes_name"] == "quick":
@@ -541,6 +569,7 @@ def main(argv: list[str] | None = None) -> int:
         "scale": lambda: run_scale(sizes),
         "fixed": lambda: run_fixed(sizes),
         "profile": lambda: run_profile(sizes),
+        "storage": lambda: run_storage(sizes),
     }
     if args.section is not None:
         print(json.dumps(runners[args.section]()))

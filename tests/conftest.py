@@ -53,3 +53,18 @@ def workflow_zip_client() -> Any:
     from omics_mock.pytest_plugin import omics_client_for
 
     return omics_client_for
+
+
+@pytest.fixture
+def sequence_store(omics: Any) -> str:
+    """The id of an ACTIVE sequence store."""
+    store_id = str(omics.create_sequence_store(name="cohort")["id"])
+    assert omics.get_sequence_store(id=store_id)["status"] == "ACTIVE"
+    return store_id
+
+
+@pytest.fixture
+def storage(omics_mock: Any) -> Any:
+    """The active mock's storage settings, with small parts served (many parts, little data)."""
+    omics_mock.settings.storage.read_part_size = 64
+    return omics_mock.settings.storage

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import gzip
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,7 @@ from freezegun import freeze_time
 from omics_mock import mock_omics
 
 from .helpers import OUT, ROLE, wdl_zip
+from .storage_helpers import fastq
 
 RECORDING = Path(__file__).parent / "data" / "replay.json"
 FROZEN_AT = "2026-06-01T12:00:00+00:00"
@@ -51,6 +53,8 @@ class Recorder:
             if k.lower() not in IGNORED_HEADERS
         }
         body = response_dict["body"]
+        if hasattr(body, "read"):  # a streaming payload (GetReadSet, GetReference)
+            body = body.read()
         self._last = {
             "operation": operation_model.name,
             "status": response_dict["status_code"],
@@ -180,11 +184,136 @@ def conversation(recorder: Recorder, mock: Any) -> None:
     call(omics.delete_workflow, id=wf)
 
 
+def storage_conversation(recorder: Recorder, mock: Any) -> None:
+    """The storage plane: stores, uploads, read sets, jobs, references."""
+    omics, call, advance = recorder.client(OWNER), recorder.call, mock.clock.advance
+    reads = gzip.compress(fastq(20, seed=1), mtime=0)
+    mock.s3.put_object("s3://reads/a_1.fastq.gz", reads)
+    mock.s3.put_object("s3://reads/ref.fasta", b">chr1\nACGTACGTAC\nGTACG\n>chr2\nTTTT\n")
+    mock.settings.storage.read_part_size = 256
+    store = call(omics.create_sequence_store, name="cohort", clientToken="s1").get("id", "0")
+    call(omics.create_sequence_store, name="cohort", clientToken="s1")
+    advance(seconds=1)
+    call(omics.get_sequence_store, id=store)
+    call(omics.get_sequence_store, id="0123456789")
+    call(omics.list_sequence_stores)
+    call(omics.update_sequence_store, id=store, description="d", clientToken="u1")
+    advance(seconds=1)
+    arn = f"arn:aws:s3:us-east-1:{OWNER}:accesspoint/{OWNER}-{store}"
+    call(omics.get_s3_access_policy, s3AccessPointArn=arn)
+    call(omics.put_s3_access_policy, s3AccessPointArn=arn, s3AccessPolicy="{}")
+    call(omics.delete_s3_access_policy, s3AccessPointArn=arn)
+    upload = call(
+        omics.create_multipart_read_set_upload,
+        sequenceStoreId=store,
+        sourceFileType="FASTQ",
+        subjectId="subject",
+        sampleId="sample",
+        name="up",
+    ).get("uploadId", "0")
+    parts = []
+    for number, start in enumerate(range(0, len(reads), 300), start=1):
+        answer = call(
+            omics.upload_read_set_part,
+            sequenceStoreId=store,
+            uploadId=upload,
+            partSource="SOURCE1",
+            partNumber=number,
+            payload=reads[start : start + 300],
+        )
+        parts.append(
+            {"partNumber": number, "partSource": "SOURCE1", "checksum": answer.get("checksum", "")}
+        )
+    call(omics.list_multipart_read_set_uploads, sequenceStoreId=store)
+    call(
+        omics.list_read_set_upload_parts,
+        sequenceStoreId=store,
+        uploadId=upload,
+        partSource="SOURCE1",
+    )
+    done = call(
+        omics.complete_multipart_read_set_upload,
+        sequenceStoreId=store,
+        uploadId=upload,
+        parts=parts,
+    )
+    read_set = done.get("readSetId", "0")
+    advance(seconds=1)
+    call(omics.get_read_set_metadata, sequenceStoreId=store, id=read_set)
+    call(omics.get_read_set, sequenceStoreId=store, id=read_set, partNumber=1)
+    call(omics.get_read_set, sequenceStoreId=store, id=read_set, partNumber=99)
+    call(omics.list_read_sets, sequenceStoreId=store, filter={"name": "up"})
+    aborted = call(
+        omics.create_multipart_read_set_upload,
+        sequenceStoreId=store,
+        sourceFileType="FASTQ",
+        subjectId="s",
+        sampleId="s",
+        name="gone",
+    ).get("uploadId", "0")
+    call(omics.abort_multipart_read_set_upload, sequenceStoreId=store, uploadId=aborted)
+    source = {
+        "sourceFiles": {"source1": "s3://reads/a_1.fastq.gz"},
+        "sourceFileType": "FASTQ",
+        "subjectId": "subject",
+        "sampleId": "sample",
+        "name": "imported",
+    }
+    job = call(
+        omics.start_read_set_import_job, sequenceStoreId=store, roleArn=ROLE, sources=[source]
+    )
+    export = call(
+        omics.start_read_set_export_job,
+        sequenceStoreId=store,
+        roleArn=ROLE,
+        destination="s3://exports/",
+        sources=[{"readSetId": read_set}],
+    )
+    activation = call(
+        omics.start_read_set_activation_job,
+        sequenceStoreId=store,
+        sources=[{"readSetId": read_set}],
+    )
+    for minutes in (1, 5):
+        advance(minutes=minutes)
+        call(omics.get_read_set_import_job, sequenceStoreId=store, id=job.get("id", "0"))
+        call(omics.get_read_set_export_job, sequenceStoreId=store, id=export.get("id", "0"))
+        call(omics.get_read_set_activation_job, sequenceStoreId=store, id=activation.get("id", "0"))
+    call(omics.list_read_set_import_jobs, sequenceStoreId=store)
+    call(omics.list_read_set_export_jobs, sequenceStoreId=store)
+    call(omics.list_read_set_activation_jobs, sequenceStoreId=store)
+    references = call(omics.create_reference_store, name="refs").get("id", "0")
+    call(omics.get_reference_store, id=references)
+    call(omics.list_reference_stores)
+    ref_job = call(
+        omics.start_reference_import_job,
+        referenceStoreId=references,
+        roleArn=ROLE,
+        sources=[{"sourceFile": "s3://reads/ref.fasta", "name": "hg38"}],
+    )
+    advance(minutes=10)
+    call(omics.get_reference_import_job, referenceStoreId=references, id=ref_job.get("id", "0"))
+    call(omics.list_reference_import_jobs, referenceStoreId=references)
+    listed = call(omics.list_references, referenceStoreId=references)
+    reference = (listed.get("references") or [{"id": "0"}])[0]["id"]
+    call(omics.get_reference_metadata, referenceStoreId=references, id=reference)
+    call(omics.get_reference, referenceStoreId=references, id=reference, partNumber=1, range="0-9")
+    call(omics.get_reference, referenceStoreId=references, id=reference, partNumber=1, file="INDEX")
+    call(omics.delete_reference, referenceStoreId=references, id=reference)
+    call(omics.delete_reference_store, id=references)
+    everything = call(omics.list_read_sets, sequenceStoreId=store).get("readSets", [])
+    ids = [entry["id"] for entry in everything] + ["9999999999"]
+    call(omics.batch_delete_read_set, sequenceStoreId=store, ids=ids)
+    advance(minutes=1)
+    call(omics.delete_sequence_store, id=store)
+
+
 def record() -> list[dict[str, Any]]:
     """Run the conversation in a fresh mock at a frozen instant; the answers."""
     recorder = Recorder()
     with freeze_time(FROZEN_AT), mock_omics() as mock:
         conversation(recorder, mock)
+        storage_conversation(recorder, mock)
     return recorder.answers
 
 

@@ -34,8 +34,8 @@ def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, 
 
 def test_quick_run_reports_every_section(quick_run: tuple[str, dict[str, Any]]) -> None:
     stdout, results = quick_run
-    assert {"calls", "scale", "fixed", "profile"} <= set(results)
-    for heading in ("Per call", "Scale", "Fixed costs", "Profile", "Targets"):
+    assert {"calls", "scale", "fixed", "profile", "storage"} <= set(results)
+    for heading in ("Per call", "Scale", "Fixed costs", "Profile", "Storage", "Targets"):
         assert heading in stdout
 
 
@@ -62,3 +62,11 @@ def test_quick_profile_times_the_pipeline_layers(quick_run: tuple[str, dict[str,
     layers = quick_run[1]["profile"]["layers"]
     assert {"GetRun", "StartRun"} <= set(layers)
     assert layers["StartRun"]["backend handler"] > 0
+
+
+def test_quick_storage_round_trip_measures_throughput(
+    quick_run: tuple[str, dict[str, Any]],
+) -> None:
+    storage = quick_run[1]["storage"]
+    assert storage["size_bytes"] == 8 * 1024 * 1024 and storage["parts"] == 8
+    assert storage["upload_mb_s"] > 0 and storage["download_mb_s"] > 0

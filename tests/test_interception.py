@@ -28,11 +28,11 @@ HOST_PROBES: dict[str, tuple[str, dict[str, Any], set[str]]] = {
     "workflows-": ("get_workflow", {"id": "1234567"}, NOT_FOUND),
     "tags-": ("list_tags_for_resource", {"resourceArn": UNKNOWN_ARN}, NOT_FOUND),
     "analytics-": ("list_annotation_stores", {}, UNSUPPORTED),
-    "control-storage-": ("list_sequence_stores", {}, UNSUPPORTED),
+    "control-storage-": ("get_sequence_store", {"id": "1234567890"}, NOT_FOUND),
     "storage-": (
         "get_read_set",
         {"sequenceStoreId": "1234567890", "id": "1234567890", "partNumber": 1},
-        UNSUPPORTED,
+        NOT_FOUND,
     ),
 }
 

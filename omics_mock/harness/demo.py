@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import time
 import zipfile
+from typing import Any
 
 from .activation import mock_omics
 
@@ -47,7 +48,7 @@ def run_demo(region: str = "us-east-1") -> int:
 
     began = time.perf_counter()
     with mock_omics(patch_sleep=True) as mock:
-        omics = boto3.client("omics", region_name=region)
+        omics: Any = boto3.client("omics", region_name=region)
         workflow = omics.create_workflow(name="demo-wgs", definitionZip=_definition())
         omics.get_waiter("workflow_active").wait(id=workflow["id"])
         run = omics.start_run(

@@ -82,6 +82,9 @@ class Door:
         account = self.accounts.account_for(
             context.access_key, self.state.settings.default_account_id
         )
+        payload = params.get("payload")
+        if isinstance(payload, (bytes, bytearray, memoryview)):  # the log does not keep bytes
+            params = {**params, "payload": f"<{len(payload)} bytes>"}
         self.log.append(
             RequestRecord(
                 self.state.clock.now(),

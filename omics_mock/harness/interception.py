@@ -31,7 +31,7 @@ import sys
 import threading
 import time as _time
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import botocore.endpoint
@@ -44,6 +44,7 @@ from botocore.credentials import Credentials, RefreshableCredentials
 from ..service.outside.artifacts import ARTIFACT_HOST
 from ..wire.pipeline import Pipeline
 from .patching import PatchSet
+from .response_body import ResponseBody as _Body
 
 if TYPE_CHECKING:
     from .door import Door
@@ -66,15 +67,6 @@ FAKE_CREDENTIALS = Credentials(FAKE_ACCESS_KEY, FAKE_SECRET_KEY)
 
 class MockStoppedError(RuntimeError):
     """An omics client the mock answered was used after every mock stopped."""
-
-
-class _Body(io.BytesIO):
-    """A raw response body botocore can stream or read."""
-
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        data = self.read()
-        if data:
-            yield data
 
 
 class VirtualTimeModule(types.ModuleType):
@@ -179,7 +171,7 @@ class Interceptor:
         return _do_get_response
 
     def _answering(self, patch: Any) -> Callable[..., Any]:
-        def _send(endpoint: Any, request: AWSPreparedRequest) -> Any:
+        def _send(endpoint: Any, request: Any) -> Any:
             door = self.door
             if door is None or not _is_omics_request(request):
                 return patch.original(endpoint, request)
@@ -192,7 +184,8 @@ class Interceptor:
                 answer = pipeline.handle_operation(operation, request.url, request.headers, body)
             else:
                 answer = pipeline.handle(request.method, request.url, request.headers, body)
-            return AWSResponse(request.url, answer.status, answer.headers, _Body(answer.body))
+            headers: Any = answer.headers
+            return AWSResponse(request.url, answer.status, headers, _Body(answer.body))
 
         return _send
 
@@ -315,7 +308,7 @@ class Interceptor:
                 return 404, {"content-type": "text/plain"}, b"Not found"
             return 200, {"content-type": "application/octet-stream"}, data
         answer = door.pipeline.handle(method, url, headers, body)
-        return answer.status, answer.headers, answer.body
+        return answer.status, answer.headers, bytes(answer.body)
 
 
 # -- request helpers -------------------------------------------------------------------
@@ -353,7 +346,8 @@ def _offline_credentials(current: Any) -> Credentials | None:
         return FAKE_CREDENTIALS
     if isinstance(current, RefreshableCredentials):
         # The attribute, not the property: reading the property may refresh.
-        return Credentials(current._access_key or FAKE_ACCESS_KEY, FAKE_SECRET_KEY)
+        access_key = getattr(current, "_access_key", None)
+        return Credentials(access_key or FAKE_ACCESS_KEY, FAKE_SECRET_KEY)
     return None
 
 

@@ -4,6 +4,8 @@ Every answered request is recorded, whatever its outcome: successes, modelled
 errors (validation included) and the mock's own 500s, with the error code and
 the HTTP status. The log keeps the most recent ``settings.request_log_size``
 records (10,000 by default; 0 keeps none), so a long simulation stays flat.
+A request's binary ``payload`` (UploadReadSetPart's part) is recorded as its
+size, ``"<N bytes>"``: the log never keeps uploaded bytes alive.
 """
 
 from __future__ import annotations

@@ -11,9 +11,15 @@ from .batches.ops import Batches
 from .configurations.ops import Configurations
 from .kernel.settings import Settings
 from .kernel.state import Family, ServiceState
+from .read_set_jobs.ops import ReadSetJobs
+from .read_sets.ops import ReadSets
+from .read_sets.uploads import ReadSetUploads
+from .references.imports import ReferenceImports
+from .references.ops import References
 from .run_caches.ops import RunCaches
 from .run_groups.ops import RunGroups
 from .runs.ops import Runs
+from .sequence_stores.ops import SequenceStores
 from .shares.ops import Shares
 from .tags.ops import Tags
 from .workflows.ops import Workflows
@@ -27,6 +33,12 @@ FAMILIES: tuple[type[Family], ...] = (
     Shares,
     Batches,
     Tags,
+    SequenceStores,
+    ReadSets,
+    ReadSetUploads,
+    References,
+    ReferenceImports,
+    ReadSetJobs,
 )
 
 

@@ -196,9 +196,14 @@ def _build_spec(
         output_payload=output_payload,
         errors=errors,
         traits=Traits(idempotency_token(model), paging),
-        host_prefix=model.endpoint.get("hostPrefix") if model.endpoint else None,
+        host_prefix=_host_prefix(model),
         model=model,
     )
+
+
+def _host_prefix(model: OperationModel) -> str | None:
+    endpoint: Any = model.endpoint
+    return endpoint.get("hostPrefix") if endpoint else None
 
 
 class ServiceSpec:

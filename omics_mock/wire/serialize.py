@@ -19,12 +19,16 @@ from .model import MemberBinding, OperationSpec
 JSON_CONTENT_TYPE = "application/json"
 
 
+Body = bytes | memoryview
+"""A response body: a ``memoryview`` when a payload is a slice of stored bytes (no copy)."""
+
+
 class HttpResponse(NamedTuple):
     """A complete HTTP answer."""
 
     status: int
     headers: dict[str, str]
-    body: bytes
+    body: Body
 
 
 def iso8601(value: _dt.datetime) -> str:
@@ -100,8 +104,10 @@ def _payload_response(
             value = value.encode("utf-8")
         elif hasattr(value, "read"):
             value = value.read()
+        body: Body = value if isinstance(value, (bytes, memoryview)) else bytes(value or b"")
         headers["content-type"] = "application/octet-stream"
-        return HttpResponse(spec.success_status, headers, bytes(value or b""))
+        headers["content-length"] = str(body.nbytes if isinstance(body, memoryview) else len(body))
+        return HttpResponse(spec.success_status, headers, body)
     headers["content-type"] = JSON_CONTENT_TYPE
     return HttpResponse(spec.success_status, headers, _json_bytes(value or {}))
 

@@ -12,6 +12,8 @@ Reached from the mock object (``with mock_omics() as m``), or from the
 * ``m.ready2run``: the READY2RUN catalogue;
 * ``m.runs``: force run outcomes, script them per workflow, set durations,
   switch to per-poll progress;
+* ``m.storage``: fail uploads, import sources and jobs, archive read sets, read
+  stored bytes and exported objects;
 * ``m.inspect(account, region)``: a read-only view of one backend (unstable).
 """
 
@@ -26,6 +28,7 @@ from ...service.kernel.settings import Settings
 from ..request_log import RequestRecord
 from .resources import AccountsControl, Faults, Ready2RunControl, S3Objects
 from .runs import RunsControl
+from .storage import StorageControl
 
 if TYPE_CHECKING:
     from ...service.kernel.state import Backend
@@ -62,6 +65,7 @@ class Control:
         self.s3 = S3Objects(self._current_door)
         self.ready2run = Ready2RunControl(self._current_door)
         self.runs = RunsControl(lambda: self._door.state)
+        self.storage = StorageControl(lambda: self._door.state)
 
     def _current_door(self) -> Door:
         return self._door

@@ -99,7 +99,8 @@ class OmicsServer:
             status, headers, data = self._control(method, below, parts.query, body)
         else:
             answer = self.door.pipeline.handle(method, url, _headers(environ), body)
-            status, headers, data = answer.status, list(answer.headers.items()), answer.body
+            status, data = answer.status, bytes(answer.body)
+            headers = [(k, v) for k, v in answer.headers.items() if k != "content-length"]
         if method == "HEAD":
             data = b""
         headers.append(("Content-Length", str(len(data))))

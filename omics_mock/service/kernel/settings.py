@@ -99,6 +99,77 @@ class Quotas:
     max_parameter_bytes: int = 50_000
 
 
+MIB = 1024 * 1024
+
+
+@dataclass
+class StorageDurations:
+    """How long the storage plane's phases last in virtual time.
+
+    Job defaults end well inside the job waiters' 600 s (20 polls, 30 s apart).
+    """
+
+    store_creating: _dt.timedelta = field(default_factory=lambda: _seconds(0))
+    """CreateSequenceStore: CREATING until ACTIVE."""
+    store_updating: _dt.timedelta = field(default_factory=lambda: _seconds(0))
+    """UpdateSequenceStore: UPDATING until ACTIVE."""
+    store_deleting: _dt.timedelta = field(default_factory=lambda: _seconds(0))
+    """DeleteSequenceStore: DELETING until gone."""
+    upload_processing: _dt.timedelta = field(default_factory=lambda: _seconds(0))
+    """CompleteMultipartReadSetUpload: PROCESSING_UPLOAD until ACTIVE (or UPLOAD_FAILED)."""
+    read_set_deleting: _dt.timedelta = field(default_factory=lambda: _seconds(0))
+    """BatchDeleteReadSet: DELETING until gone."""
+    reference_deleting: _dt.timedelta = field(default_factory=lambda: _seconds(0))
+    """DeleteReference: DELETING until gone."""
+    job_starting: _dt.timedelta = field(default_factory=lambda: _seconds(5))
+    """Every storage job: SUBMITTED until IN_PROGRESS."""
+    read_set_import: _dt.timedelta = field(default_factory=lambda: _seconds(120))
+    """A read set import job: IN_PROGRESS until its sources end (they run in parallel)."""
+    read_set_export: _dt.timedelta = field(default_factory=lambda: _seconds(120))
+    read_set_activation: _dt.timedelta = field(default_factory=lambda: _seconds(60))
+    reference_import: _dt.timedelta = field(default_factory=lambda: _seconds(180))
+    archive_after: _dt.timedelta = field(default_factory=lambda: _dt.timedelta(days=30))
+    """An ACTIVE read set not read for this long becomes ARCHIVED."""
+
+
+@dataclass
+class StorageQuotas:
+    """Storage quotas: counts raise ServiceQuotaExceededException (402)."""
+
+    max_sequence_stores: int = 100
+    max_read_sets_per_store: int = 1_000_000
+    max_reference_stores: int = 1
+    max_references_per_store: int = 10_000
+    max_concurrent_import_jobs: int = 10
+    """Read set and reference import jobs (SUBMITTED or IN_PROGRESS) together."""
+    max_concurrent_export_jobs: int = 10
+    max_concurrent_activation_jobs: int = 10
+    max_part_bytes: int = 100 * MIB
+    """UploadReadSetPart: the largest part (the service says 100 MB)."""
+    max_propagated_tags: int = 5
+    """propagatedSetLevelTags per sequence store (the model allows 50)."""
+    max_access_policy_bytes: int = 15 * 1024
+
+
+@dataclass
+class Storage:
+    """The storage plane: sequence stores, read sets, references, their jobs."""
+
+    read_part_size: int = 100 * MIB
+    """``partSize`` reported in ``files`` and the size GetReadSet/GetReference serve
+    (raised for a file that would otherwise need more than 10,000 parts)."""
+    storage_uri_failure: str = "run"
+    """An ``omics://`` run parameter naming a missing or ARCHIVED read set or reference:
+    ``"run"`` fails the run when it starts, ``"start"`` refuses StartRun."""
+    missing_bucket: str = "synthesize"
+    """An import source in a bucket no S3 source knows (no moto, nothing registered):
+    ``"synthesize"`` makes deterministic content, ``"fail"`` fails the source."""
+    one_reference_import_per_store: bool = True
+    """A second running reference import job into the same store is refused (402)."""
+    durations: StorageDurations = field(default_factory=StorageDurations)
+    quotas: StorageQuotas = field(default_factory=StorageQuotas)
+
+
 @dataclass
 class Settings:
     """Everything a test may tune for one mock."""
@@ -115,3 +186,4 @@ class Settings:
     same IDs in every fresh mock)."""
     durations: Durations = field(default_factory=Durations)
     quotas: Quotas = field(default_factory=Quotas)
+    storage: Storage = field(default_factory=Storage)

@@ -27,9 +27,10 @@ use them, so this module names no family.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -67,21 +68,25 @@ class OperationBinding:
     family: type[Family]
     method: str
     render: Render | None
+    locked: bool = True
 
 
 OPERATIONS: dict[str, OperationBinding] = {}
 """Every simulated operation, by name: filled as family classes are defined."""
 
 
-def operation(name: str, *, render: Render | None = None) -> Callable[[F], F]:
+def operation(name: str, *, render: Render | None = None, locked: bool = True) -> Callable[[F], F]:
     """Mark a family method as the handler of operation ``name``.
 
     ``render`` makes the output from the resource the handler returns; without
     it the handler returns the output itself (or ``None`` for no output).
+    ``locked=False`` runs the handler without the backend's lock, for operations
+    that move many bytes: the handler takes ``backend.locked()`` itself around
+    what reads or changes state (operations with an idempotency token cannot).
     """
 
     def mark(function: F) -> F:
-        setattr(function, _OPERATION_ATTR, (name, render))
+        setattr(function, _OPERATION_ATTR, (name, render, locked))
         return function
 
     return mark
@@ -100,14 +105,14 @@ class Family:
             marked = getattr(value, _OPERATION_ATTR, None)
             if marked is None:
                 continue
-            name, render = marked
+            name, render, locked = marked
             earlier = found.get(name) or OPERATIONS.get(name)
             if earlier is not None:
                 raise TypeError(
                     f"operation {name} is handled twice: by {earlier.family.__qualname__}."
                     f"{earlier.method} and by {cls.__qualname__}.{attribute}"
                 )
-            found[name] = OperationBinding(name, cls, attribute, render)
+            found[name] = OperationBinding(name, cls, attribute, render, locked)
         OPERATIONS.update(found)
 
     def __init__(self, backend: Backend) -> None:
@@ -151,6 +156,9 @@ class Backend:
             for name, binding in OPERATIONS.items()
             if binding.family in self._families
         }
+        self._unlocked = frozenset(
+            name for name, binding in OPERATIONS.items() if not binding.locked
+        )
 
     def get(self, kind: type[FamilyT]) -> FamilyT:
         """This backend's family of that class."""
@@ -168,6 +176,13 @@ class Backend:
     def catch_up(self) -> None:
         """Process every simulated event due by now (call with the lock held)."""
         self.scheduler.run_due(self.clock.now())
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the backend's lock, caught up with virtual time (``locked=False`` handlers)."""
+        with self.lock:
+            self.scheduler.run_due(self.clock.now())
+            yield
 
     # -- taggable resources ------------------------------------------------------------
 
@@ -187,6 +202,8 @@ class Backend:
             raise not_implemented(spec.name)
         handler, render = entry
         token = spec.traits.idempotency_token
+        if spec.name in self._unlocked:
+            return self._output(handler(params), render, spec, params)
         with self.lock:
             self.scheduler.run_due(self.clock.now())
             if token is None or params.get(token) is None:

@@ -23,8 +23,9 @@ from ..kernel.state import Backend, Family, Params, ServiceState, not_found, ope
 from ..kernel.store import Listing, Store
 from ..outside.artifacts import ArtifactStore
 from ..run_groups.events import RunGroupInUse, RunGroupLimitsChanged
+from ..storage.inputs import input_problems
 from .declared_tasks import templates_for
-from .events import RunRemoved, RunStatusChanged
+from .events import AdmissionVeto, RunRemoved, RunStatusChanged
 from .model import ACTIVE, TERMINAL, Outcome, Run
 from .planning import RunPlan, plan_run
 from .simulation import RunSimulation
@@ -139,6 +140,14 @@ class Runs(Family):
         if status is not None:
             items = [item for item in items if item["status"] == status]
         return Listing(items, _as_is, kind="task")
+
+    @reacts_to(AdmissionVeto)
+    def unreadable_inputs(self, question: AdmissionVeto) -> str | None:
+        """A run whose ``omics://`` inputs cannot be read fails as it would start."""
+        parameters = question.run.request.get("parameters")
+        now = self.backend.clock.now()
+        problems = input_problems(self.backend, parameters, now, used=True)
+        return f"Unable to read a run input: {problems[0]}" if problems else None
 
     # -- what other families and the control API use ---------------------------------------
 

@@ -20,6 +20,7 @@ from ..kernel.state import Params, not_found
 from ..kernel.store import Store
 from ..run_caches.ops import RunCaches
 from ..run_groups.ops import RunGroups
+from ..storage.inputs import input_problems
 from ..tags.rules import checked_tags
 from ..workflows.ops import Workflows
 from .model import Run
@@ -136,6 +137,7 @@ def plan_run(
     if check_parameters:
         _check_parameters(backend, definition.parameter_template, req.get("parameters"))
     _check_output_uri(req.get("outputUri"))
+    _check_storage_inputs(backend, req.get("parameters"))
     _check_session_policy(req.get("sessionPolicy"))
     cache_id, cache_behavior = _check_cache(backend, req, ready2run)
     configuration = _check_networking(backend, req)
@@ -200,14 +202,24 @@ def _check_parameters(
 def _json_size(value: dict[str, Any], limit: int) -> int:
     """The parameters' size as compact JSON; exact only when it could exceed ``limit``.
 
-    ``repr`` of JSON values is never longer than a twelfth of their JSON text
-    (one character escapes to at most twelve), and costs a fraction of
-    ``json.dumps``: most parameter sets are far below the limit.
+    The JSON text of a JSON value is never more than twelve times as long as its
+    ``repr`` (one character escapes to at most twelve), and ``repr`` costs a
+    fraction of ``json.dumps``: most parameter sets are far below the limit.
     """
     rough = len(repr(value))
     if rough * 12 < limit:
         return rough
     return len(json.dumps(value, separators=(",", ":")).encode("utf-8"))
+
+
+def _check_storage_inputs(backend: Backend, parameters: Any) -> None:
+    """``omics://`` inputs: refused here only when ``storage_uri_failure`` is ``"start"``
+    (otherwise the run fails when it would start: ``Runs.unreadable_inputs``)."""
+    if backend.settings.storage.storage_uri_failure != "start":
+        return
+    problems = input_problems(backend, parameters, backend.clock.now(), used=False)
+    if problems:
+        raise ValidationException(problems[0])
 
 
 def _check_output_uri(uri: str | None) -> None:

@@ -1,0 +1,1 @@
+"""Read set import, export and activation jobs."""

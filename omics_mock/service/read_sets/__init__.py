@@ -1,0 +1,1 @@
+"""Read sets: their bytes, metadata, direct (multipart) upload, archiving."""

@@ -1,0 +1,1 @@
+"""Reference stores, references and reference import jobs."""

@@ -1,0 +1,1 @@
+"""Sequence stores and their S3 access policies."""
