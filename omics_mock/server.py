@@ -11,30 +11,47 @@ path starts with an underscore): reset, virtual time, run outcomes, faults,
 the request log; see ``docs/server.md``. ``ThreadedServer`` runs the app on
 werkzeug's threaded server for tests; ``serve`` backs ``omics-mock server``.
 werkzeug is needed only to serve, not to build the app.
+
+A request the server cannot read (a malformed ``Host``, a broken chunked body)
+answers 400, a body that stops arriving 408 (werkzeug closes every connection
+after its answer); a connection that sends nothing is closed after the read
+timeout.
 """
 
 from __future__ import annotations
 
 import http
+import logging
+import os
 import re
 import threading
 from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import SplitResult, quote, urlsplit
 
 from .backend.artifacts import ARTIFACT_PREFIX, ArtifactStore
 from .backend.environment import Environment
 from .control import Control
+from .protocol.errors import RequestTimeoutException, ServiceError, ValidationException
 from .protocol.handler import Protocol, RequestContext
 from .protocol.model import OperationSpec
-from .server_control import CONTROL_PREFIX, JSON_HEADERS, Answer, handle_control
+from .protocol.serialize import serialize_error
+from .server_control import CONTROL_PREFIX, JSON_HEADERS, Answer, error_answer, handle_control
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
-    from werkzeug.serving import BaseWSGIServer
+    from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler
+
+logger = logging.getLogger(__name__)
 
 _ARTIFACTS = "/artifacts/"
+_BODY_CHUNK = 1 << 20
+"""Bodies are read this much at a time, so a large Content-Length reserves nothing."""
+DEFAULT_READ_TIMEOUT = 30.0
+"""Seconds a connection may wait for the rest of a request before the server closes it."""
+READ_TIMEOUT_VARIABLE = "OMICS_MOCK_READ_TIMEOUT"
+"""Environment variable that sets ``omics-mock server``'s read timeout, in seconds."""
 HOST_PREFIX = re.compile(r"^(?:workflows|analytics|control-storage|storage|tags)-")
 """The host prefixes of the omics model's operations (``endpoint.hostPrefix``)."""
 
@@ -93,22 +110,30 @@ class OmicsServer:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         method = str(environ.get("REQUEST_METHOD", "GET")).upper()
-        url = _request_url(environ)
-        parts = urlsplit(url)
-        self._request.base_url = f"{parts.scheme}://{HOST_PREFIX.sub('', parts.netloc)}"
         path = _path_info(environ)
-        body = _read_body(environ)
-        if path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
-            below = path[len(CONTROL_PREFIX) :]
-            status, headers, data = self._control(method, below, parts.query, body)
-        else:
-            answer = self.protocol.handle(method, url, _headers(environ), body)
-            status, headers, data = answer.status, list(answer.headers.items()), answer.body
+        headers: list[tuple[str, str]]
+        try:
+            status, headers, data = self._answer(method, path, environ)
+        except Unreadable as error:
+            status, headers, data = _unreadable_answer(path, error)
+        except Exception as error:  # a bug in the mock: JSON rather than an HTML page
+            logger.exception("omics-mock server failed on %s %s", method, path)
+            status, headers, data = error_answer(500, f"omics-mock internal error: {error!r}")
         if method == "HEAD":
             data = b""
         headers.append(("Content-Length", str(len(data))))
         start_response(_status_line(status), headers)
         return [data]
+
+    def _answer(self, method: str, path: str, environ: WSGIEnvironment) -> Answer:
+        """The answer to a request; ``Unreadable`` if its URL or body cannot be read."""
+        url, parts = _split_url(environ)
+        self._request.base_url = f"{parts.scheme}://{HOST_PREFIX.sub('', parts.netloc)}"
+        body = _read_body(environ)
+        if _is_control(path):
+            return self._control(method, path[len(CONTROL_PREFIX) :], parts.query, body)
+        answer = self.protocol.handle(method, url, _headers(environ), body)
+        return answer.status, list(answer.headers.items()), answer.body
 
     def _control(self, method: str, path: str, query: str, body: bytes) -> Answer:
         if method in ("GET", "HEAD") and path.startswith(_ARTIFACTS):
@@ -122,6 +147,42 @@ class OmicsServer:
 
 
 # -- request helpers --------------------------------------------------------------------
+
+
+class Unreadable(Exception):
+    """A request the server cannot read: its status and why."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _unreadable_answer(path: str, error: Unreadable) -> Answer:
+    """``{"error"}`` on control paths; an AWS-style error with its modelled code elsewhere."""
+    if _is_control(path):
+        return error_answer(error.status, error.message)
+    kind: type[ServiceError] = (
+        RequestTimeoutException if error.status == 408 else ValidationException
+    )
+    answer = serialize_error(kind(error.message), error.status)
+    return answer.status, list(answer.headers.items()), answer.body
+
+
+def _is_control(path: str) -> bool:
+    return path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")
+
+
+def _split_url(environ: WSGIEnvironment) -> tuple[str, SplitResult]:
+    """The request URL and its parts; ``Unreadable`` (400) if it does not parse."""
+    url = _request_url(environ)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:
+        raise Unreadable(
+            400, f"Malformed request: the host {_host(environ)!r} is not valid ({error})"
+        ) from None
+    return url, parts
 
 
 def _request_url(environ: WSGIEnvironment) -> str:
@@ -166,40 +227,134 @@ def _headers(environ: WSGIEnvironment) -> dict[str, str]:
 
 
 def _read_body(environ: WSGIEnvironment) -> bytes:
+    """The whole body; ``Unreadable`` if it is malformed, cut short or stops arriving."""
     stream = environ.get("wsgi.input")
-    if stream is None:
+    length = _content_length(environ)
+    chunked = bool(environ.get("wsgi.input_terminated"))  # the server ends the stream
+    if stream is None or (length is None and not chunked):
         return b""
     try:
-        length = int(environ.get("CONTENT_LENGTH") or -1)
-    except ValueError:
-        length = -1
-    if length >= 0:
-        return bytes(stream.read(length)) if length else b""
-    if environ.get("wsgi.input_terminated"):  # chunked: the server ends the stream
-        return bytes(stream.read())
-    return b""
+        data = _read_stream(stream, None if chunked else length)
+    except TimeoutError:
+        raise Unreadable(408, "Request timed out: the body stopped arriving") from None
+    except (OSError, ValueError) as error:  # werkzeug's "Invalid chunk header" is an OSError
+        raise Unreadable(400, f"Malformed request body: {error}") from None
+    if length is not None and not chunked and len(data) < length:
+        raise Unreadable(400, "Malformed request body: shorter than its Content-Length")
+    return data
+
+
+def _content_length(environ: WSGIEnvironment) -> int | None:
+    """The Content-Length, ``None`` if absent; ``Unreadable`` if not a whole number."""
+    raw = str(environ.get("CONTENT_LENGTH") or "").strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()):
+        raise Unreadable(400, f"Malformed request: Content-Length {raw!r} is not a number")
+    return int(raw)
+
+
+def _read_stream(stream: Any, length: int | None) -> bytes:
+    """Up to ``length`` bytes (``None``: to the end), a chunk at a time."""
+    parts: list[bytes] = []
+    left = length
+    while left is None or left > 0:
+        chunk = bytes(stream.read(_BODY_CHUNK if left is None else min(left, _BODY_CHUNK)))
+        if not chunk:
+            break
+        parts.append(chunk)
+        if left is not None:
+            left -= len(chunk)
+    return b"".join(parts)
 
 
 # -- serving ------------------------------------------------------------------------------
 
 
-def _make_server(host: str, port: int, app: OmicsServer, *, quiet: bool) -> BaseWSGIServer:
+def _make_server(
+    host: str, port: int, app: OmicsServer, *, quiet: bool, read_timeout: float
+) -> BaseWSGIServer:
     """werkzeug's threaded server for ``app``, with a clear error if werkzeug is missing."""
     try:
-        from werkzeug.serving import WSGIRequestHandler, make_server
+        from werkzeug.serving import make_server
     except ImportError:
         raise RuntimeError(
             "omics-mock server mode needs werkzeug: pip install 'omics-mock[server]'"
         ) from None
-    handler: type[WSGIRequestHandler] | None = None
-    if quiet:
-
-        class QuietHandler(WSGIRequestHandler):
-            def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-                pass
-
-        handler = QuietHandler
+    handler = _request_handler(quiet=quiet, read_timeout=_checked_timeout(read_timeout))
     return make_server(host, port, app, threaded=True, request_handler=handler)
+
+
+def _request_handler(*, quiet: bool, read_timeout: float) -> type[WSGIRequestHandler]:
+    """A handler class of this server's own: its socket timeout, JSON refusals, quiet."""
+    from werkzeug.serving import WSGIRequestHandler
+
+    class Handler(WSGIRequestHandler):
+        timeout = read_timeout  # socketserver applies it to each connection's socket
+
+        def parse_request(self) -> bool:
+            """http.server's checks, then the URL, which werkzeug parses before the app."""
+            if not super().parse_request():
+                return False
+            try:
+                urlsplit(self.path)
+            except ValueError as error:
+                self.send_error(400, f"Malformed request: the URL is not valid ({error})")
+                return False
+            return True
+
+        def send_error(
+            self, code: int, message: str | None = None, explain: str | None = None
+        ) -> None:
+            """http.server's refusals (bad request line, too long...) in the app's format."""
+            _send_refusal(self, code, message or _status_line(code).partition(" ")[2])
+
+        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+            if not quiet:
+                super().log_request(code, size)
+
+    return Handler
+
+
+def _send_refusal(handler: WSGIRequestHandler, code: int, message: str) -> None:
+    """Answer ``code`` with the app's error body for the request's path, then close."""
+    path = str(getattr(handler, "path", "") or "")
+    _, headers, body = _unreadable_answer(path, Unreadable(code, message))
+    if handler.request_version == "HTTP/0.9":  # not parsed yet: answer with a status line
+        handler.request_version = "HTTP/1.0"
+    handler.send_response(code)
+    for name, value in headers:
+        handler.send_header(name, value)
+    handler.send_header("Connection", "close")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    if getattr(handler, "command", None) != "HEAD" and code >= 200 and code not in (204, 304):
+        handler.wfile.write(body)
+
+
+def _checked_timeout(read_timeout: float) -> float:
+    """A read timeout: a positive, finite number of seconds."""
+    if (
+        isinstance(read_timeout, bool)
+        or not isinstance(read_timeout, (int, float))
+        or not 0 < read_timeout < 1e9
+    ):
+        raise ValueError(f"read_timeout must be a positive number of seconds, not {read_timeout!r}")
+    return float(read_timeout)
+
+
+def read_timeout_from_environment() -> float:
+    """``OMICS_MOCK_READ_TIMEOUT`` in seconds, or ``DEFAULT_READ_TIMEOUT``."""
+    raw = os.environ.get(READ_TIMEOUT_VARIABLE, "").strip()
+    if not raw:
+        return DEFAULT_READ_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(
+            f"{READ_TIMEOUT_VARIABLE} must be a number of seconds, not {raw!r}"
+        ) from None
+    return _checked_timeout(value)
 
 
 def _display_url(host: str, port: int) -> str:
@@ -215,11 +370,21 @@ class ThreadedServer:
 
     ``with ThreadedServer() as server: ... server.url``; port 0 picks a free port.
     ``server.control`` reaches the same state as the HTTP control API.
+    ``read_timeout``: seconds a connection may wait for the rest of a request
+    before it is closed.
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, *, quiet: bool = True) -> None:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        quiet: bool = True,
+        read_timeout: float = DEFAULT_READ_TIMEOUT,
+    ) -> None:
         self.host = host
         self.app = OmicsServer()
+        self.read_timeout = _checked_timeout(read_timeout)
         self._requested_port = port
         self._quiet = quiet
         self._server: BaseWSGIServer | None = None
@@ -243,7 +408,13 @@ class ThreadedServer:
         """Bind and serve in the background; returns itself."""
         if self._server is not None:
             raise RuntimeError("the server is already running")
-        server = _make_server(self.host, self._requested_port, self.app, quiet=self._quiet)
+        server = _make_server(
+            self.host,
+            self._requested_port,
+            self.app,
+            quiet=self._quiet,
+            read_timeout=self.read_timeout,
+        )
         thread = threading.Thread(
             target=server.serve_forever, args=(0.05,), name="omics-mock-server", daemon=True
         )
@@ -273,9 +444,13 @@ class ThreadedServer:
         self.stop()
 
 
-def serve(host: str = "127.0.0.1", port: int = 5000) -> None:
-    """Serve until interrupted (``omics-mock server``)."""
-    server = _make_server(host, port, OmicsServer(), quiet=False)
+def serve(host: str = "127.0.0.1", port: int = 5000, read_timeout: float | None = None) -> None:
+    """Serve until interrupted (``omics-mock server``).
+
+    ``read_timeout`` (seconds) defaults to ``OMICS_MOCK_READ_TIMEOUT``, else 30.
+    """
+    timeout = read_timeout_from_environment() if read_timeout is None else read_timeout
+    server = _make_server(host, port, OmicsServer(), quiet=False, read_timeout=timeout)
     url = _display_url(host, int(server.port))
     print(f"omics-mock server on {url} (control API: {url}{CONTROL_PREFIX}/)", flush=True)
     print(f"Clients: endpoint {url} with AWS_DISABLE_HOST_PREFIX_INJECTION=true", flush=True)
