@@ -262,6 +262,7 @@ def _state(request: ControlRequest) -> dict[str, Any]:
 
 @_control_route("POST", "/reset")
 def _reset(request: ControlRequest) -> dict[str, Any]:
+    request.allow()
     request.server.reset()
     return {"reset": True}
 
@@ -420,6 +421,7 @@ def _inject(request: ControlRequest) -> dict[str, Any]:
 
 @_control_route("DELETE", "/faults")
 def _clear_faults(request: ControlRequest) -> dict[str, Any]:
+    request.allow()
     request.control.faults.clear()
     return _faults(request)
 

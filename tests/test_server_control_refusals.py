@@ -175,6 +175,9 @@ REFUSED: list[tuple[str, str, bytes]] = [
         "/accounts",
         dumps({"access_key_id": "AKIA1", "account_id": "\uff11" * 12}),  # fullwidth 1s
     ),
+    # -- endpoints without fields
+    ("POST", "/reset", b'{"keep": "workflows"}'),
+    ("DELETE", "/faults", b'{"operation": "GetRun"}'),
     # -- run endpoints, on a live run
     ("POST", "/runs/{run}/fail", b'{"reason": 5}'),
     ("POST", "/runs/{run}/fail", b'{"message": ["x"]}'),
@@ -247,3 +250,12 @@ def test_clock_reaches_its_horizon_and_the_server_still_serves(
     assert client.get_run(id=later)["status"] == "PENDING"
     assert client.get_run(id=run_id)["status"] == "COMPLETED"
     assert call(server, "POST", "/_omics_mock/clock/advance", {"seconds": 1})[0] == 400
+
+
+def test_clearing_faults_with_a_filter_is_refused_and_keeps_them(server: ThreadedServer) -> None:
+    fault = {"operation": "ListRuns", "error": "ThrottlingException"}
+    assert call(server, "POST", "/_omics_mock/faults", fault)[0] == 200
+    status, payload, _ = call(server, "DELETE", "/_omics_mock/faults", {"operation": "GetRun"})
+    assert status == 400 and "unknown field(s) ['operation']" in payload["error"]
+    assert len(call(server, "GET", "/_omics_mock/faults")[1]["faults"]) == 1
+    assert call(server, "DELETE", "/_omics_mock/faults")[0] == 200
