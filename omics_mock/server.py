@@ -114,7 +114,7 @@ class OmicsServer:
         headers: list[tuple[str, str]]
         try:
             status, headers, data = self._answer(method, path, environ)
-        except Unreadable as error:
+        except _Unreadable as error:
             status, headers, data = _unreadable_answer(path, error)
         except Exception as error:  # a bug in the mock: JSON rather than an HTML page
             logger.exception("omics-mock server failed on %s %s", method, path)
@@ -126,7 +126,7 @@ class OmicsServer:
         return [data]
 
     def _answer(self, method: str, path: str, environ: WSGIEnvironment) -> Answer:
-        """The answer to a request; ``Unreadable`` if its URL or body cannot be read."""
+        """The answer to a request; ``_Unreadable`` if its URL or body cannot be read."""
         url, parts = _split_url(environ)
         self._request.base_url = f"{parts.scheme}://{HOST_PREFIX.sub('', parts.netloc)}"
         body = _read_body(environ)
@@ -149,7 +149,7 @@ class OmicsServer:
 # -- request helpers --------------------------------------------------------------------
 
 
-class Unreadable(Exception):
+class _Unreadable(Exception):
     """A request the server cannot read: its status and why."""
 
     def __init__(self, status: int, message: str) -> None:
@@ -158,7 +158,7 @@ class Unreadable(Exception):
         self.message = message
 
 
-def _unreadable_answer(path: str, error: Unreadable) -> Answer:
+def _unreadable_answer(path: str, error: _Unreadable) -> Answer:
     """``{"error"}`` on control paths; an AWS-style error with its modelled code elsewhere."""
     if _is_control(path):
         return error_answer(error.status, error.message)
@@ -174,12 +174,12 @@ def _is_control(path: str) -> bool:
 
 
 def _split_url(environ: WSGIEnvironment) -> tuple[str, SplitResult]:
-    """The request URL and its parts; ``Unreadable`` (400) if it does not parse."""
+    """The request URL and its parts; ``_Unreadable`` (400) if it does not parse."""
     url = _request_url(environ)
     try:
         parts = urlsplit(url)
     except ValueError as error:
-        raise Unreadable(
+        raise _Unreadable(
             400, f"Malformed request: the host {_host(environ)!r} is not valid ({error})"
         ) from None
     return url, parts
@@ -227,7 +227,7 @@ def _headers(environ: WSGIEnvironment) -> dict[str, str]:
 
 
 def _read_body(environ: WSGIEnvironment) -> bytes:
-    """The whole body; ``Unreadable`` if it is malformed, cut short or stops arriving."""
+    """The whole body; ``_Unreadable`` if it is malformed, cut short or stops arriving."""
     stream = environ.get("wsgi.input")
     length = _content_length(environ)
     chunked = bool(environ.get("wsgi.input_terminated"))  # the server ends the stream
@@ -236,21 +236,21 @@ def _read_body(environ: WSGIEnvironment) -> bytes:
     try:
         data = _read_stream(stream, None if chunked else length)
     except TimeoutError:
-        raise Unreadable(408, "Request timed out: the body stopped arriving") from None
+        raise _Unreadable(408, "Request timed out: the body stopped arriving") from None
     except (OSError, ValueError) as error:  # werkzeug's "Invalid chunk header" is an OSError
-        raise Unreadable(400, f"Malformed request body: {error}") from None
+        raise _Unreadable(400, f"Malformed request body: {error}") from None
     if length is not None and not chunked and len(data) < length:
-        raise Unreadable(400, "Malformed request body: shorter than its Content-Length")
+        raise _Unreadable(400, "Malformed request body: shorter than its Content-Length")
     return data
 
 
 def _content_length(environ: WSGIEnvironment) -> int | None:
-    """The Content-Length, ``None`` if absent; ``Unreadable`` if not a whole number."""
+    """The Content-Length, ``None`` if absent; ``_Unreadable`` if not a whole number."""
     raw = str(environ.get("CONTENT_LENGTH") or "").strip()
     if not raw:
         return None
     if not (raw.isascii() and raw.isdigit()):
-        raise Unreadable(400, f"Malformed request: Content-Length {raw!r} is not a number")
+        raise _Unreadable(400, f"Malformed request: Content-Length {raw!r} is not a number")
     return int(raw)
 
 
@@ -319,7 +319,7 @@ def _request_handler(*, quiet: bool, read_timeout: float) -> type[WSGIRequestHan
 def _send_refusal(handler: WSGIRequestHandler, code: int, message: str) -> None:
     """Answer ``code`` with the app's error body for the request's path, then close."""
     path = str(getattr(handler, "path", "") or "")
-    _, headers, body = _unreadable_answer(path, Unreadable(code, message))
+    _, headers, body = _unreadable_answer(path, _Unreadable(code, message))
     if handler.request_version == "HTTP/0.9":  # not parsed yet: answer with a status line
         handler.request_version = "HTTP/1.0"
     handler.send_response(code)
@@ -449,7 +449,10 @@ def serve(host: str = "127.0.0.1", port: int = 5000, read_timeout: float | None 
 
     ``read_timeout`` (seconds) defaults to ``OMICS_MOCK_READ_TIMEOUT``, else 30.
     """
-    timeout = read_timeout_from_environment() if read_timeout is None else read_timeout
+    try:
+        timeout = read_timeout_from_environment() if read_timeout is None else read_timeout
+    except ValueError as error:  # the command line reports RuntimeError without a traceback
+        raise RuntimeError(str(error)) from None
     server = _make_server(host, port, OmicsServer(), quiet=False, read_timeout=timeout)
     url = _display_url(host, int(server.port))
     print(f"omics-mock server on {url} (control API: {url}{CONTROL_PREFIX}/)", flush=True)

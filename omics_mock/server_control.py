@@ -184,7 +184,8 @@ class ControlRequest:
         """A string field, required unless it has a ``default``."""
         value = self.body.get(name, default)
         if not isinstance(value, str):
-            raise ControlError(400, f"{name} is required and must be a string")
+            required = "" if name in self.body else "is required and "
+            raise ControlError(400, f"{name} {required}must be a string")
         return value
 
     def optional_text(self, name: str) -> str | None:

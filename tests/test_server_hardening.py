@@ -224,3 +224,13 @@ def test_serve_takes_its_read_timeout_from_the_environment(
     monkeypatch.setenv(READ_TIMEOUT_VARIABLE, "soon")
     with pytest.raises(ValueError, match=READ_TIMEOUT_VARIABLE):
         read_timeout_from_environment()
+
+
+def test_cli_reports_a_bad_read_timeout_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from omics_mock.cli import main
+
+    monkeypatch.setenv(READ_TIMEOUT_VARIABLE, "-1")
+    assert main(["server", "--port", "0"]) == 1
+    assert "read_timeout must be a positive number of seconds" in capsys.readouterr().err
