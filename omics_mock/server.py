@@ -282,7 +282,10 @@ def _make_server(
             "omics-mock server mode needs werkzeug: pip install 'omics-mock[server]'"
         ) from None
     handler = _request_handler(quiet=quiet, read_timeout=_checked_timeout(read_timeout))
-    return make_server(host, port, app, threaded=True, request_handler=handler)
+    try:
+        return make_server(host, port, app, threaded=True, request_handler=handler)
+    except SystemExit:  # werkzeug prints why it cannot bind, then exits the process
+        raise OSError(f"omics-mock server cannot listen on {host}:{port}") from None
 
 
 def _request_handler(*, quiet: bool, read_timeout: float) -> type[WSGIRequestHandler]:

@@ -234,3 +234,8 @@ def test_cli_reports_a_bad_read_timeout_variable(
     monkeypatch.setenv(READ_TIMEOUT_VARIABLE, "-1")
     assert main(["server", "--port", "0"]) == 1
     assert "read_timeout must be a positive number of seconds" in capsys.readouterr().err
+
+
+def test_busy_port_is_an_os_error_not_an_exit(server: ThreadedServer) -> None:
+    with pytest.raises(OSError, match=f"cannot listen on 127.0.0.1:{server.port}"):
+        ThreadedServer(port=server.port).start()
