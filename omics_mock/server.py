@@ -3,6 +3,19 @@
 from __future__ import annotations
 
 from .harness.server.app import OmicsServer
-from .harness.server.serving import ThreadedServer, serve
+from .harness.server.serving import (
+    DEFAULT_READ_TIMEOUT,
+    READ_TIMEOUT_VARIABLE,
+    ThreadedServer,
+    read_timeout_from_environment,
+    serve,
+)
 
-__all__ = ["OmicsServer", "ThreadedServer", "serve"]
+__all__ = [
+    "DEFAULT_READ_TIMEOUT",
+    "READ_TIMEOUT_VARIABLE",
+    "OmicsServer",
+    "ThreadedServer",
+    "read_timeout_from_environment",
+    "serve",
+]

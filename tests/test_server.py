@@ -6,8 +6,6 @@ omics requests before they reach the server), except the one that shows it.
 
 from __future__ import annotations
 
-import http.client
-import json
 import sys
 import threading
 from collections.abc import Iterator
@@ -22,11 +20,10 @@ from omics_mock.harness.interception import INTERCEPTOR
 from omics_mock.pytest_plugin import omics_client_for
 from omics_mock.server import ThreadedServer
 
-from .helpers import OUT, ROLE, error_of, wdl_zip
+from .helpers import OUT, error_of, wdl_zip
+from .server_http import NO_PREFIX, call, create_workflow, start_run
 
 pytest.importorskip("werkzeug")
-
-NO_PREFIX = Config(inject_host_prefix=False, retries={"total_max_attempts": 1})
 
 
 @pytest.fixture(scope="module")
@@ -47,41 +44,10 @@ def client(server: ThreadedServer) -> Any:
     return omics_client_for(endpoint_url=server.url, config=NO_PREFIX)
 
 
-def call(
-    server: ThreadedServer,
-    method: str,
-    path: str,
-    body: Any = None,
-    headers: dict[str, str] | None = None,
-) -> tuple[int, Any, http.client.HTTPResponse]:
-    """Raw HTTP to the server: (status, JSON body or bytes, response)."""
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
-    data = None if body is None else body if isinstance(body, bytes) else json.dumps(body)
-    connection.request(method, path, body=data, headers=headers or {})
-    response = connection.getresponse()
-    raw = response.read()
-    connection.close()
-    is_json = "json" in (response.getheader("Content-Type") or "")
-    return response.status, json.loads(raw) if is_json and raw else raw, response
-
-
 def advance(server: ThreadedServer, **units: float) -> dict[str, Any]:
     status, payload, _ = call(server, "POST", "/_omics_mock/clock/advance", units)
     assert status == 200, payload
     return dict(payload)
-
-
-def create_workflow(client: Any) -> str:
-    workflow_id = str(client.create_workflow(name="wgs", definitionZip=wdl_zip())["id"])
-    client.get_waiter("workflow_active").wait(id=workflow_id)
-    return workflow_id
-
-
-def start_run(client: Any, workflow_id: str) -> str:
-    run = client.start_run(
-        workflowId=workflow_id, roleArn=ROLE, outputUri=OUT, parameters={"sample": "NA12878"}
-    )
-    return str(run["id"])
 
 
 # -- the AWS API over HTTP ----------------------------------------------------------------
