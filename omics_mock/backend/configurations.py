@@ -169,8 +169,7 @@ class Configurations(Family):
         users = [
             run.id
             for run in self.backend.runs.store.values()
-            if run.is_active
-            and run.configuration_name == configuration.name
+            if run.is_active and run.configuration_name == configuration.name
         ]
         if users:
             raise ConflictException(

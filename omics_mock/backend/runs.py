@@ -249,4 +249,3 @@ class Runs(Family):
                 return run
             self._removable.popleft()
         return None
-
