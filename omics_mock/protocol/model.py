@@ -61,7 +61,11 @@ class OperationSpec:
     _validator: Check | None = field(default=None, repr=False)
 
     def validator(self, compiler: ValidatorCompiler) -> Check:
-        """The compiled input validator (compiled on first use)."""
+        """The compiled input validator, compiled on first use.
+
+        Threads making that first use together each get the same complete
+        check: the compiler compiles under its lock and caches the result.
+        """
         if self._validator is None:
             shape = self.model.input_shape
             if shape is None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -124,21 +125,41 @@ class ScalarRules:
 
 
 class ValidatorCompiler:
-    """Builds (and caches) one check function per model shape."""
+    """Builds (and caches) one check function per model shape; safe in any thread.
+
+    A shape is compiled under a lock, and its check (with those of the shapes
+    compiled along with it) is published only once it is complete: a thread
+    never sees the placeholder that lets a recursive shape refer to itself.
+    """
 
     def __init__(self) -> None:
         self._cache: dict[str, Check] = {}
+        self._pending: dict[str, Check] = {}
+        self._lock = threading.Lock()
 
     def for_shape(self, shape: Shape) -> Check:
         cached = self._cache.get(shape.name)
         if cached is not None:
             return cached
-        # Placeholder first, so recursive shapes terminate.
+        with self._lock:
+            try:
+                check = self._compile(shape)
+                self._cache.update(self._pending)
+            finally:
+                self._pending.clear()
+            return check
+
+    def _compile(self, shape: Shape) -> Check:
+        """The check for ``shape``, compiling it (under the lock) if needed."""
+        known = self._cache.get(shape.name) or self._pending.get(shape.name)
+        if known is not None:
+            return known
+        # Placeholder first, so recursive shapes terminate; filled before publication.
         slot: list[Check] = []
-        self._cache[shape.name] = lambda v, p, e: slot[0](v, p, e)
+        self._pending[shape.name] = lambda v, p, e: slot[0](v, p, e)
         check = self._build(shape)
         slot.append(check)
-        self._cache[shape.name] = check
+        self._pending[shape.name] = check
         return check
 
     def _build(self, shape: Shape) -> Check:
@@ -156,7 +177,7 @@ class ValidatorCompiler:
 
     def _structure(self, shape: StructureShape) -> Check:
         required = tuple(shape.required_members)
-        checks = {name: self.for_shape(member) for name, member in shape.members.items()}
+        checks = {name: self._compile(member) for name, member in shape.members.items()}
 
         def check_structure(value: Any, path: str, errors: list[str]) -> None:
             if not isinstance(value, dict):
@@ -227,7 +248,7 @@ class ValidatorCompiler:
         if shape.metadata.get("document"):
             return _no_member_checks
         if isinstance(shape, (StructureShape, ListShape, MapShape)):
-            return _nested_members(self.for_shape(shape))
+            return _nested_members(self._compile(shape))
         return _scalar_members(scalar_rules(shape), heading)
 
 
