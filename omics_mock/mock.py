@@ -230,29 +230,32 @@ class OmicsMock(Control):
 
     def _decorate_setup_method(self, klass: type) -> None:
         """pytest's ``setup_method`` starts the test's mock, ``teardown_method``
-        stops it; the test method joins it, so data from setup is visible."""
+        stops it; the test method joins it, so data from setup is visible.
+
+        The replacements take ``method`` exactly when the originals do: pytest
+        looks at the argument count to decide whether to pass it.
+        """
         original_setup = klass.setup_method  # type: ignore[attr-defined]
         original_teardown = getattr(klass, "teardown_method", None)
         mock = self
 
-        @functools.wraps(original_setup)
-        def setup_method(test: Any, *args: Any) -> None:
+        def setup_method(test: Any, *method: Any) -> None:
             test.__dict__.setdefault(_SETUP_MOCKS, []).append(mock._instance().start())
             try:
-                original_setup(test, *args)
+                original_setup(test, *method)
             except BaseException:
                 _stop_setup_mock(test)
                 raise
 
-        def teardown_method(test: Any, *args: Any) -> None:
+        def teardown_method(test: Any, *method: Any) -> None:
             try:
                 if original_teardown is not None:
-                    original_teardown(test, *args)
+                    original_teardown(test, *method)
             finally:
                 _stop_setup_mock(test)
 
-        klass.setup_method = setup_method  # type: ignore[attr-defined]
-        klass.teardown_method = teardown_method  # type: ignore[attr-defined]
+        klass.setup_method = _with_arity_of(original_setup, setup_method)  # type: ignore[attr-defined]
+        klass.teardown_method = _with_arity_of(original_teardown, teardown_method)  # type: ignore[attr-defined]
 
     def _instance(self) -> OmicsMock:
         """This mock, or a copy with the same options when this one is already active
@@ -269,6 +272,47 @@ def _test_method_names(klass: type) -> list[str]:
         if name.startswith("test") and inspect.isfunction(inspect.getattr_static(klass, name)):
             names.append(name)
     return names
+
+
+def _takes_method(function: Callable[..., Any]) -> bool:
+    """Whether pytest passes ``method`` to this ``setup_method``/``teardown_method``
+    (it counts positional parameters: ``self`` and ``method``)."""
+    code = getattr(function, "__code__", None)
+    if code is not None:
+        return bool(code.co_argcount > 1)
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return True
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return sum(p.kind in positional for p in parameters) > 1
+
+
+def _with_arity_of(
+    original: Callable[..., Any] | None, body: Callable[..., None]
+) -> Callable[..., None]:
+    """``body`` as a method taking ``method`` exactly when ``original`` does (or
+    optionally, when there is no original), with ``original``'s name and signature."""
+    if original is None:
+
+        def optional_method(test: Any, method: Any = None) -> None:
+            body(test, *(() if method is None else (method,)))
+
+        optional_method.__name__ = optional_method.__qualname__ = body.__name__
+        return optional_method
+    if _takes_method(original):
+
+        def with_method(test: Any, method: Any) -> None:
+            body(test, method)
+
+        wrapper: Callable[..., None] = with_method
+    else:
+
+        def without_method(test: Any) -> None:
+            body(test)
+
+        wrapper = without_method
+    return functools.wraps(original)(wrapper)
 
 
 def _stop_setup_mock(test: Any) -> None:
