@@ -23,12 +23,13 @@ import datetime as _dt
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from .backend import checks
 from .backend.clock import VirtualClock
 from .backend.environment import Fault, RequestRecord
 from .backend.ready2run import Ready2RunEntry
-from .backend.run_model import COMPLETED, FAILED, Outcome, Run
+from .backend.run_model import Outcome, Run, check_failure_reason, check_status_message
 from .backend.settings import RunTiming, Settings
-from .protocol.errors import ERRORS_BY_CODE
+from .protocol.errors import ERRORS_BY_CODE, ServiceError
 
 if TYPE_CHECKING:
     from .backend.base import OmicsBackend
@@ -57,16 +58,18 @@ class Faults:
         botocore retries throttling and 5xx errors (its back-off sleeps are
         virtual while the mock is active).
         """
+        checks.text("operation", operation)
+        checks.text("error", error)
         if error not in ERRORS_BY_CODE:
             raise ValueError(
                 f"{error} is not a HealthOmics exception; use one of {sorted(ERRORS_BY_CODE)}"
             )
-        if times < 1:
-            raise ValueError("times must be at least 1")
+        checks.at_least(1)("times", checks.whole("times", times))
         environment = self._control.environment
         if operation not in environment.operation_names():
             raise ValueError(f"{operation} is not a HealthOmics operation")
-        text = message or f"Injected {error} for {operation} by omics-mock."
+        text = checks.optional_text("message", message)
+        text = text or f"Injected {error} for {operation} by omics-mock."
         environment.faults.setdefault(operation, []).append(Fault(operation, error, text, times))
 
     def clear(self) -> None:
@@ -83,8 +86,9 @@ class Accounts:
         self._control = control
 
     def map(self, access_key_id: str, account_id: str) -> None:
-        if not (len(account_id) == 12 and account_id.isdigit()):
-            raise ValueError("account_id must be 12 digits")
+        """Requests signed with ``access_key_id`` act as ``account_id`` (12 digits)."""
+        checks.text("access_key_id", access_key_id)
+        checks.account_id("account_id", account_id)
         self._control.environment.access_keys[access_key_id] = account_id
 
     @property
@@ -102,18 +106,43 @@ class S3Objects:
         """Register ``data`` at ``s3://bucket/key``; returns its ETag."""
         import hashlib
 
-        from .backend.s3 import split_uri
-
-        bucket, key = split_uri(uri, "uri")
-        raw = data.encode("utf-8") if isinstance(data, str) else data
-        tag = etag or hashlib.md5(raw).hexdigest()
-        self._control.environment.s3_objects[(bucket, key)] = (raw, tag)
+        location = _s3_location(uri)
+        raw = _object_bytes(data)
+        tag = checks.optional_text("etag", etag) or hashlib.md5(raw).hexdigest()
+        self._control.environment.s3_objects[location] = (raw, tag)
         return tag
 
     def delete_object(self, uri: str) -> None:
-        from .backend.s3 import split_uri
+        self._control.environment.s3_objects.pop(_s3_location(uri), None)
 
-        self._control.environment.s3_objects.pop(split_uri(uri, "uri"), None)
+
+def _s3_location(uri: Any) -> tuple[str, str]:
+    """``(bucket, key)`` of an ``s3://bucket/key`` URI, else ``ValueError``."""
+    from .backend.s3 import split_uri
+
+    try:
+        return split_uri(checks.text("uri", uri), "uri")
+    except ServiceError as error:
+        raise ValueError(error.message) from None
+
+
+def _object_bytes(data: Any) -> bytes:
+    """The object's content: bytes as given, text as UTF-8."""
+    if isinstance(data, str):
+        try:
+            return data.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise ValueError(f"data is text that UTF-8 cannot encode: {error}") from None
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return bytes(data)
+    raise TypeError(f"data must be bytes or str, not {type(data).__name__}")
+
+
+ENGINES = ("WDL", "WDL_LENIENT", "NEXTFLOW", "CWL")
+_WORKFLOW_ID = checks.model_text("WorkflowId")
+_WORKFLOW_NAME = checks.model_text("WorkflowName")
+_DESCRIPTION = checks.model_text("WorkflowDescription")
+_VERSION_NAME = checks.model_text("WorkflowVersionName")
 
 
 class Ready2RunControl:
@@ -135,7 +164,13 @@ class Ready2RunControl:
     ) -> None:
         """Publish a READY2RUN workflow in every account and Region of this mock."""
         entry = Ready2RunEntry(
-            workflow_id, name, description or name, engine, required, optional, versions
+            _WORKFLOW_ID("workflow_id", workflow_id),
+            _WORKFLOW_NAME("name", name),
+            _DESCRIPTION("description", description) if description else name,
+            checks.one_of(*ENGINES)("engine", engine),
+            checks.texts("required", required),
+            checks.texts("optional", optional),
+            tuple(_VERSION_NAME("versions", v) for v in checks.texts("versions", versions)),
         )
         self._control.environment.add_ready2run(entry)
 
@@ -145,29 +180,35 @@ class Ready2RunControl:
 
 Duration = _dt.timedelta | float | None
 PROGRESS_MODES = ("time", "per_poll")
+OutcomeLike = str | Outcome | tuple[str, str] | tuple[str, str, str]
+
+
+def _outcome(value: OutcomeLike) -> Outcome:
+    """An ``Outcome`` from its short forms; the ``Outcome`` checks the values."""
+    if isinstance(value, Outcome):
+        return value
+    if isinstance(value, str):
+        return Outcome(value)
+    if isinstance(value, tuple) and len(value) in (2, 3):
+        return Outcome(*value)
+    raise TypeError(
+        "an outcome is 'COMPLETED', 'FAILED', ('FAILED', reason), ('FAILED', reason, message)"
+        f" or an Outcome, not {type(value).__name__}"
+    )
 
 
 def _timing(**durations: Duration) -> RunTiming:
-    values = {}
-    for name, value in durations.items():
-        if value is None:
-            continue
-        seconds = value if isinstance(value, _dt.timedelta) else _dt.timedelta(seconds=float(value))
-        if seconds < _dt.timedelta(0):
-            raise ValueError(f"{name} must not be negative")
-        values[name] = seconds
-    return RunTiming(**values)
+    """A ``RunTiming`` from seconds or timedeltas (``None``: not set)."""
+    return RunTiming(
+        **{n: None if v is None else checks.duration(n, v) for n, v in durations.items()}
+    )
 
 
-def _outcome(value: str | Outcome | tuple[str, str]) -> Outcome:
-    if isinstance(value, Outcome):
-        return value
-    if isinstance(value, tuple):
-        status, reason = value
-        return Outcome(status, reason)
-    if value not in (COMPLETED, FAILED):
-        raise ValueError("an outcome is COMPLETED, FAILED, ('FAILED', reason) or an Outcome")
-    return Outcome(value)
+def _where(account_id: str | None, region: str | None) -> None:
+    """Check the optional account and Region that narrow a run lookup."""
+    if account_id is not None:
+        checks.account_id("account_id", account_id)
+    checks.optional_text("region", region)
 
 
 class RunsControl:
@@ -191,7 +232,7 @@ class RunsControl:
     @progress.setter
     def progress(self, mode: str) -> None:
         if mode not in PROGRESS_MODES:
-            raise ValueError(f"progress is one of {PROGRESS_MODES}")
+            raise ValueError(f"progress is one of {PROGRESS_MODES}, not {mode!r}")
         self._control.environment.run_control.per_poll = mode == "per_poll"
 
     def get(self, run_id: str, account_id: str | None = None, region: str | None = None) -> Run:
@@ -210,6 +251,7 @@ class RunsControl:
         region: str | None = None,
     ) -> None:
         """End an active run as COMPLETED now."""
+        checks.flag("immediately", immediately)
         with self._active_run(run_id, account_id, region) as (backend, run):
             backend.runs.simulation.complete(run, backend.clock.now(), immediately)
 
@@ -224,6 +266,10 @@ class RunsControl:
         region: str | None = None,
     ) -> None:
         """End an active run as FAILED now, with ``failureReason`` ``reason``."""
+        check_failure_reason("reason", reason)
+        if message is not None:
+            check_status_message("message", message)
+        checks.flag("immediately", immediately)
         with self._active_run(run_id, account_id, region) as (backend, run):
             backend.runs.simulation.fail(run, backend.clock.now(), reason, message, immediately)
 
@@ -256,6 +302,10 @@ class RunsControl:
     ) -> None:
         """Phase durations (seconds or timedelta): for every run, one workflow's
         future runs, or one run's phases not yet begun."""
+        if workflow_id is not None and run_id is not None:
+            raise ValueError("pass workflow_id or run_id, not both")
+        checks.optional_text("workflow_id", workflow_id)
+        checks.optional_text("run_id", run_id)
         timing = _timing(
             pending=pending, starting=starting, running=running, stopping=stopping, task=task
         )
@@ -274,28 +324,35 @@ class RunsControl:
     def set_outcome(
         self,
         run_id: str,
-        outcome: str | Outcome | tuple[str, str],
+        outcome: OutcomeLike,
         account_id: str | None = None,
         region: str | None = None,
     ) -> None:
         """How one run ends when its RUNNING time is over (it keeps its timing)."""
+        ending = _outcome(outcome)
         with self._active_run(run_id, account_id, region) as (_, run):
-            run.outcome = _outcome(outcome)
+            run.outcome = ending
 
-    def script(self, workflow_id: str, outcomes: Iterable[str | Outcome | tuple[str, str]]) -> None:
-        """The next runs of a workflow end with these outcomes, in order, then as default."""
-        queue = self._control.environment.run_control.scripts.setdefault(
-            workflow_id, collections.deque()
-        )
-        queue.extend(_outcome(o) for o in outcomes)
+    def script(self, workflow_id: str, outcomes: Iterable[OutcomeLike]) -> None:
+        """The next runs of a workflow end with these outcomes, in order, then as default.
 
-    def set_default_outcome(self, outcome: str | Outcome | tuple[str, str]) -> None:
+        All or nothing: one bad outcome refuses the whole list."""
+        checks.text("workflow_id", workflow_id)
+        if isinstance(outcomes, (str, Outcome)):
+            raise TypeError("outcomes is a list of outcomes; wrap a single one in a list")
+        endings = [_outcome(o) for o in outcomes]
+        scripts = self._control.environment.run_control.scripts
+        scripts.setdefault(workflow_id, collections.deque()).extend(endings)
+
+    def set_default_outcome(self, outcome: OutcomeLike) -> None:
         """How runs end when no script says otherwise (COMPLETED initially)."""
         self._control.environment.run_control.default_outcome = _outcome(outcome)
 
     def _find(
         self, run_id: str, account_id: str | None, region: str | None
     ) -> tuple[OmicsBackend, Run]:
+        checks.text("run_id", run_id)
+        _where(account_id, region)
         found = []
         for backend in self._control.environment.backends.existing():
             if account_id is not None and backend.account_id != account_id:
@@ -352,7 +409,8 @@ class Control:
 
     def backend(self, account_id: str | None = None, region: str = "us-east-1") -> OmicsBackend:
         """The backend of one account and Region (created if new), caught up to now."""
-        backend = self.environment.backend(account_id, region)
+        _where(account_id, region)
+        backend = self.environment.backend(account_id, checks.text("region", region))
         with backend.lock:
             backend.catch_up()
         return backend

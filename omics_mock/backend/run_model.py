@@ -14,6 +14,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from .checks import model_text
 from .scheduler import Event
 from .settings import RunTiming
 
@@ -57,13 +58,33 @@ class TaskTemplate:
         return f"omics.{family}.{size}"
 
 
+OUTCOME_STATUSES = (COMPLETED, FAILED)
+check_failure_reason = model_text("RunFailureReason")
+"""A ``failureReason`` GetRun can show: 1 to 64 printable characters."""
+check_status_message = model_text("RunStatusMessage")
+"""A ``statusMessage`` GetRun can show: printable characters."""
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """How a run ends if nothing interferes."""
+    """How a run ends if nothing interferes: COMPLETED, or FAILED with an optional
+    ``failureReason`` and ``statusMessage`` (checked when the outcome is made)."""
 
     status: str = COMPLETED
     reason: str | None = None
     message: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.status, str):
+            raise TypeError(f"an outcome's status is a string, not {type(self.status).__name__}")
+        if self.status not in OUTCOME_STATUSES:
+            raise ValueError(f"an outcome's status is COMPLETED or FAILED, not {self.status!r}")
+        if self.status == COMPLETED and (self.reason is not None or self.message is not None):
+            raise ValueError("only a FAILED outcome has a reason or a message")
+        if self.reason is not None:
+            check_failure_reason("the outcome's reason", self.reason)
+        if self.message is not None:
+            check_status_message("the outcome's message", self.message)
 
 
 @dataclass(eq=False, slots=True)

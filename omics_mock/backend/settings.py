@@ -1,7 +1,11 @@
 """Per-mock settings: how long simulated phases take and the account quotas.
 
 Every value can be changed through the control API (``mock.settings``) and
-applies to the mock it belongs to only.
+applies to the mock it belongs to only. Each assignment is checked (see
+``checks.Checked``): a wrong type is a ``TypeError``, a value out of range a
+``ValueError`` and a misspelt name an ``AttributeError``, all naming the
+setting and what it accepts. Durations take a ``timedelta`` or a number of
+seconds (stored as a ``timedelta``), from zero to 100 years.
 """
 
 from __future__ import annotations
@@ -9,13 +13,19 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 
+from .checks import Checked, account_id, at_least, checked_field, one_of
+
+MIN_RATE = 0.001
+"""The lowest throughput quota (one call per 1,000 s of virtual time)."""
+STORAGE_TYPES = ("STATIC", "DYNAMIC")
+
 
 def _seconds(value: float) -> _dt.timedelta:
     return _dt.timedelta(seconds=value)
 
 
 @dataclass(slots=True)
-class RunTiming:
+class RunTiming(Checked):
     """How long a run spends in each phase; ``None`` inherits the next level.
 
     ``running`` is the whole RUNNING phase; when ``None`` it is the sum of the
@@ -52,7 +62,7 @@ def default_run_timing() -> RunTiming:
 
 
 @dataclass
-class Durations:
+class Durations(Checked):
     """How long each simulated phase lasts in virtual time."""
 
     run: RunTiming = field(default_factory=default_run_timing)
@@ -74,39 +84,51 @@ class Durations:
     """A batch's run settings are validated while PENDING, then SUBMITTING starts."""
 
 
+def _count(default: int) -> int:
+    """A count quota: a whole number, zero or more."""
+    return checked_field(default, at_least(0))
+
+
+def _rate(default: float) -> float:
+    """A throughput quota: calls per second, at least ``MIN_RATE``."""
+    return checked_field(default, at_least(MIN_RATE))
+
+
 @dataclass
-class Quotas:
+class Quotas(Checked):
     """Account quotas. Count quotas raise ServiceQuotaExceededException (402)."""
 
-    max_workflows: int = 1000
-    max_runs: int = 100_000
+    max_workflows: int = _count(1000)
+    max_runs: int = _count(100_000)
     """Stored runs (active and inactive), the retention limit (L-C9679DBC)."""
-    max_concurrent_runs: int = 100
+    max_concurrent_runs: int = _count(100)
     """Runs in STARTING, RUNNING or STOPPING at once; further runs wait in PENDING."""
-    max_versions_per_workflow: int = 1000
-    max_run_groups: int = 1000
-    max_run_caches: int = 1000
-    max_configurations: int = 10
-    max_shares_per_workflow: int = 100
-    start_run_tps: float = 1.0
+    max_versions_per_workflow: int = _count(1000)
+    max_run_groups: int = _count(1000)
+    max_run_caches: int = _count(1000)
+    max_configurations: int = _count(10)
+    max_shares_per_workflow: int = _count(100)
+    start_run_tps: float = _rate(1.0)
     """StartRun throughput: batch runs are submitted one every 1/tps seconds."""
-    cancel_run_tps: float = 10.0
+    cancel_run_tps: float = _rate(10.0)
     """CancelRun throughput, which CancelRunBatch shares."""
-    delete_run_tps: float = 10.0
+    delete_run_tps: float = _rate(10.0)
     """DeleteRun throughput, which DeleteRunBatch shares."""
-    max_tags_per_resource: int = 50
-    max_definition_bytes: int = 100 * 1024 * 1024
-    max_parameter_bytes: int = 50_000
+    max_tags_per_resource: int = _count(50)
+    max_definition_bytes: int = _count(100 * 1024 * 1024)
+    max_parameter_bytes: int = _count(50_000)
 
 
 @dataclass
-class Settings:
+class Settings(Checked):
     """Everything a test may tune for one mock."""
 
-    default_account_id: str = "123456789012"
-    default_storage_type: str = "STATIC"
+    default_account_id: str = checked_field("123456789012", account_id)
+    default_storage_type: str = checked_field("STATIC", one_of(*STORAGE_TYPES))
     """Storage type for runs when neither the request nor the workflow sets one."""
     retain_runs_evict_remove_runs: bool = True
     """At the run limit, a new RETAIN run also evicts the oldest REMOVE run."""
     durations: Durations = field(default_factory=Durations)
     quotas: Quotas = field(default_factory=Quotas)
+    request_log_size: int = checked_field(10_000, at_least(0))
+    """How many of the latest requests ``mock.requests`` keeps (0: none)."""
