@@ -11,7 +11,7 @@ the control API reached from the mock object, and ``__version__``.
 from __future__ import annotations
 
 from .backend.clock import VirtualClock
-from .backend.environment import RequestRecord
+from .backend.request_log import RequestLog, RequestRecord
 from .backend.run_model import Outcome
 from .backend.settings import Durations, Quotas, RunTiming, Settings
 from .mock import OmicsMock, active_mock, mock_omics
@@ -23,6 +23,7 @@ __all__ = [
     "OmicsMock",
     "Outcome",
     "Quotas",
+    "RequestLog",
     "RequestRecord",
     "RunTiming",
     "Settings",

@@ -6,7 +6,7 @@ Reached from the mock object (``with mock_omics() as m``), or from the
 * ``m.clock``: virtual time (``advance``, ``now``);
 * ``m.settings``: phase durations and quotas (``m.settings.quotas.max_workflows = 5``);
 * ``m.faults``: answer an operation with an error N times;
-* ``m.requests``: the log of requests answered;
+* ``m.requests``: the log of the latest requests answered;
 * ``m.accounts``: map access keys to accounts;
 * ``m.s3``: objects that S3 URIs in requests can point at, without moto;
 * ``m.ready2run``: the READY2RUN catalogue;
@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 from .backend import checks
 from .backend.clock import VirtualClock
-from .backend.environment import Fault, RequestRecord
+from .backend.environment import Fault
 from .backend.ready2run import Ready2RunEntry
+from .backend.request_log import RequestLog, RequestRecord
 from .backend.run_model import Outcome, Run, check_failure_reason, check_status_message
 from .backend.settings import RunTiming, Settings
 from .protocol.errors import ERRORS_BY_CODE, ServiceError
@@ -404,7 +405,8 @@ class Control:
         return self.environment.settings
 
     @property
-    def requests(self) -> list[RequestRecord]:
+    def requests(self) -> RequestLog:
+        """The latest requests answered (``settings.request_log_size`` of them), oldest first."""
         return self.environment.requests
 
     def backend(self, account_id: str | None = None, region: str = "us-east-1") -> OmicsBackend:
@@ -421,12 +423,13 @@ class Control:
 
     def calls(self, operation: str) -> list[RequestRecord]:
         """The logged requests of one operation."""
-        return [r for r in self.environment.requests if r.operation == operation]
+        return [r for r in self.environment.requests.snapshot() if r.operation == operation]
 
     def describe(self) -> dict[str, Any]:
         """A small summary of the state, for debugging."""
         return {
             "accounts": sorted({b.account_id for b in self.environment.backends.existing()}),
             "requests": len(self.environment.requests),
+            "requests_answered": self.environment.requests.total,
             "virtual_offset_seconds": self.clock.offset.total_seconds(),
         }

@@ -106,7 +106,7 @@ class Interceptor:
     @property
     def protocol(self) -> Protocol:
         if self._protocol is None:
-            self._protocol = Protocol(self._invoke)
+            self._protocol = Protocol(self._invoke, report=self._record)
         return self._protocol
 
     def _invoke(self, spec: OperationSpec, params: dict[str, Any], context: RequestContext) -> Any:
@@ -114,6 +114,19 @@ class Interceptor:
         if environment is None:
             raise RuntimeError("omics-mock received a request while no mock is active")
         return environment.invoke(spec, params, context)
+
+    def _record(
+        self,
+        operation: str,
+        params: dict[str, Any],
+        context: RequestContext,
+        error_code: str | None,
+        status: int,
+    ) -> None:
+        """Log a request answered before reaching ``_invoke`` (refused, unroutable)."""
+        environment = self.environment
+        if environment is not None:
+            environment.record(operation, params, context, error_code, status)
 
     def activate(self, environment: Environment) -> None:
         """Answer omics requests from ``environment`` until ``deactivate``."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 from .base import BackendRegistry, Family, OmicsBackend, operation
 from .batches import Batches
 from .configurations import Configurations
-from .environment import Environment, RequestRecord
+from .environment import Environment
+from .request_log import RequestLog, RequestRecord
 from .run_caches import RunCaches
 from .run_groups import RunGroups
 from .runs import Runs
@@ -30,6 +31,7 @@ __all__ = [
     "Family",
     "HealthOmicsBackend",
     "OmicsBackend",
+    "RequestLog",
     "RequestRecord",
     "default_backend_class",
     "operation",

@@ -1,8 +1,10 @@
 """Everything one mock owns: clock, settings, backends, faults, request log.
 
-The protocol layer calls ``Environment.invoke`` for every request; it picks
-the backend from the caller's account and Region, applies injected faults and
-records the request.
+The protocol layer calls ``Environment.invoke`` for every request that passed
+validation; it picks the backend from the caller's account and Region, applies
+injected faults and records the request with its answer. Requests answered
+before that (refused by validation, routed to no operation, a failure in the
+protocol layer) are recorded through ``Environment.record``.
 """
 
 from __future__ import annotations
@@ -12,33 +14,18 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from ..protocol.errors import ERRORS_BY_CODE, ServiceError
+from ..protocol.errors import ERRORS_BY_CODE, InternalServerException, ServiceError
 from ..protocol.handler import RequestContext
-from ..protocol.model import OperationSpec
+from ..protocol.model import OperationSpec, service_spec
 from .artifacts import ArtifactStore
 from .base import BackendRegistry, OmicsBackend, not_found
 from .clock import VirtualClock
 from .ready2run import DEFAULT_ENTRIES
+from .request_log import RequestLog, RequestRecord
 from .run_control import RunControlState
 from .scheduler import Scheduler
 from .settings import Settings
 from .shares import ShareRegistry
-
-
-@dataclass(slots=True)
-class RequestRecord:
-    """One request the mock answered."""
-
-    time: _dt.datetime
-    operation: str
-    account_id: str
-    region: str
-    params: dict[str, Any]
-    error_code: str | None
-
-    @property
-    def succeeded(self) -> bool:
-        return self.error_code is None
 
 
 @dataclass
@@ -63,7 +50,7 @@ class Environment:
         self.clock = VirtualClock()
         self.settings = Settings()
         self.backends = BackendRegistry(self)
-        self.requests: list[RequestRecord] = []
+        self.requests = RequestLog(self._request_log_size)
         self.faults: dict[str, list[Fault]] = {}
         self.access_keys: dict[str, str] = {}
         self.artifacts = ArtifactStore()
@@ -102,8 +89,6 @@ class Environment:
         return sorted(failures, key=lambda failure: failure[0])
 
     def operation_names(self) -> frozenset[str]:
-        from ..protocol.model import service_spec
-
         return frozenset(service_spec().operations)
 
     def add_ready2run(self, entry: Any) -> None:
@@ -143,9 +128,10 @@ class Environment:
     # -- requests ----------------------------------------------------------------
 
     def invoke(self, spec: OperationSpec, params: dict[str, Any], context: RequestContext) -> Any:
-        """Run one validated request and record it."""
+        """Run one validated request and record it with its answer."""
         account = self.account_for(context.access_key)
         error_code: str | None = None
+        status = spec.success_status
         try:
             if self.faults:
                 self._apply_fault(spec.name)
@@ -155,14 +141,48 @@ class Environment:
             backend = self.backends.get(account, context.region)
             return backend.call(spec.name, params)
         except ServiceError as error:
-            error_code = error.code
+            error_code, status = error.code, service_spec().status_of(spec, error.code)
+            raise
+        except Exception:  # a bug in the mock: the protocol answers 500
+            error_code, status = InternalServerException.code, 500
             raise
         finally:
-            self.requests.append(
-                RequestRecord(
-                    self.clock.now(), spec.name, account, context.region, params, error_code
-                )
+            context.logged = self._log(
+                spec.name, params, account, context.region, error_code, status
             )
+
+    def record(
+        self,
+        operation: str,
+        params: dict[str, Any],
+        context: RequestContext,
+        error_code: str | None,
+        status: int,
+    ) -> None:
+        """Record a request answered without ``invoke`` (refused, unroutable, failed)."""
+        account = self.account_for(context.access_key)
+        context.logged = self._log(operation, params, account, context.region, error_code, status)
+
+    def _log(
+        self,
+        operation: str,
+        params: dict[str, Any],
+        account: str,
+        region: str,
+        error_code: str | None,
+        status: int,
+    ) -> RequestRecord | None:
+        if not self.requests.keeping:
+            self.requests.count_dropped()
+            return None
+        record = RequestRecord(
+            self.clock.now(), operation, account, region, params, error_code, status
+        )
+        self.requests.append(record)
+        return record
+
+    def _request_log_size(self) -> int:
+        return self.settings.request_log_size
 
     def _apply_fault(self, operation: str) -> None:
         with self._lock:

@@ -212,6 +212,13 @@ class ServiceSpec:
         }
         self.validators = ValidatorCompiler()
 
+    def status_of(self, spec: OperationSpec, code: str) -> int:
+        """The HTTP status of error ``code`` answered for ``spec``'s operation."""
+        status = spec.errors.get(code)
+        if status is None:
+            status = self.error_status.get(code, 400)
+        return status
+
 
 _lock = threading.Lock()
 _spec: ServiceSpec | None = None
