@@ -31,6 +31,7 @@ from .backend.clock import VirtualClock
 from .backend.environment import Environment
 from .control import Control
 from .interception import FAKE_ACCESS_KEY, FAKE_SECRET_KEY, INTERCEPTOR
+from .process_hooks import hand_environ_back_to_moto
 
 F = TypeVar("F", bound=Callable[..., Any])
 C = TypeVar("C", bound=type)
@@ -53,13 +54,13 @@ class _Group:
     def __init__(self, environment: Environment) -> None:
         INTERCEPTOR.activate(environment)  # first: if this fails, nothing has changed
         self.environment = environment
-        self.saved_environ = _replace_environ()
+        self.environ_patch = _EnvironPatch()
         self.sleep_patch = _SleepPatch(environment.clock)
 
     def close(self) -> None:
         INTERCEPTOR.deactivate()
         self.sleep_patch.remove()
-        _restore_environ(self.saved_environ)
+        self.environ_patch.remove()
 
 
 _group: _Group | None = None
@@ -326,27 +327,44 @@ def _stop_setup_mock(test: Any) -> None:
 # -- environment credentials -------------------------------------------------------------
 
 
-def _replace_environ() -> dict[str, str | None]:
-    """Put fake credentials in ``os.environ``; returns what to restore."""
-    saved: dict[str, str | None] = {}
-    for name, value in FAKE_ENVIRONMENT.items():
-        saved[name] = os.environ.get(name)
+class _EnvironPatch:
+    """Fake credentials in ``os.environ``, taken out again whatever stopped in between.
+
+    Removing restores a variable only if it still holds what was put there;
+    one that another tool changed since is that tool's to restore. moto restores
+    what it found when it started, so a moto mock started after this patch
+    would put the fake values back when it stops: it is told the original
+    values instead (``hand_environ_back_to_moto``).
+    """
+
+    def __init__(self) -> None:
+        self._changes: dict[str, tuple[str | None, str | None]] = {}
+        """Name -> (value found, value put); ``None`` is unset."""
+        for name, value in FAKE_ENVIRONMENT.items():
+            self._put(name, value)
+        for name in CLEARED_ENVIRONMENT:
+            self._put(name, None)
+        if not os.environ.get(DEFAULT_REGION_VARIABLE) and not os.environ.get("AWS_REGION"):
+            self._put(DEFAULT_REGION_VARIABLE, "us-east-1")
+
+    def _put(self, name: str, value: str | None) -> None:
+        self._changes[name] = (os.environ.get(name), value)
+        _assign(name, value)
+
+    def remove(self) -> None:
+        for name, (found, put) in self._changes.items():
+            if os.environ.get(name) == put:
+                _assign(name, found)
+            else:
+                hand_environ_back_to_moto(name, put, found)
+
+
+def _assign(name: str, value: str | None) -> None:
+    """Set ``os.environ[name]``, or unset it for ``None``."""
+    if value is None:
+        os.environ.pop(name, None)
+    else:
         os.environ[name] = value
-    for name in CLEARED_ENVIRONMENT:
-        saved[name] = os.environ.pop(name, None)
-    if not os.environ.get(DEFAULT_REGION_VARIABLE) and not os.environ.get("AWS_REGION"):
-        saved[DEFAULT_REGION_VARIABLE] = os.environ.get(DEFAULT_REGION_VARIABLE)
-        os.environ[DEFAULT_REGION_VARIABLE] = "us-east-1"
-    return saved
-
-
-def _restore_environ(saved: dict[str, str | None]) -> None:
-    """Put back exactly what ``_replace_environ`` found (unset stays unset)."""
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
 
 
 # -- time.sleep opt-in -------------------------------------------------------------------

@@ -12,6 +12,9 @@ Each one does nothing unless a mock is active (see ``Interceptor.active``):
 * ``quiet_moto_for_omics``: moto's generic ``before-send`` handler skips omics
   events (botocore calls every handler even after ours answered, and moto
   would parse each omics request only to throw its answer away).
+
+``hand_environ_back_to_moto`` is not a patch: called when a mock stops, it
+corrects what a moto mock saved of the environment (see ``mock._EnvironPatch``).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ if TYPE_CHECKING:
     from .interception import Interceptor
 
 _MOTO_STUBBER_MODULE = "moto.core.botocore_stubber"
+_MOTO_MODELS_MODULE = "moto.core.models"
 _QUIET_FLAG = "_omics_mock_quiet"
 
 
@@ -171,3 +175,21 @@ def quiet_moto_for_omics(interceptor: Interceptor) -> None:
 
     stubber.__call__ = __call__
     setattr(stubber, _QUIET_FLAG, True)
+
+
+def hand_environ_back_to_moto(name: str, ours: str | None, original: str | None) -> None:
+    """Moto mocks that saved ``ours`` as the value of ``name`` restore ``original`` instead.
+
+    moto saves the credential variables it finds when it starts and writes them
+    back when it stops, unconditionally; one started while our fake values were
+    in place would otherwise leave them behind. Nothing happens if moto is not
+    imported or its internals change shape.
+    """
+    mock_class = getattr(sys.modules.get(_MOTO_MODELS_MODULE), "MockAWS", None)
+    if not isinstance(mock_class, type):
+        return
+    mock_types = set(_with_subclasses(mock_class))
+    for obj in gc.get_referrers(*mock_types):
+        saved = getattr(obj, "_orig_creds", None) if type(obj) in mock_types else None
+        if isinstance(saved, dict) and name in saved and saved[name] == ours:
+            saved[name] = original
