@@ -14,12 +14,14 @@ from .backend.clock import VirtualClock
 from .backend.request_log import RequestLog, RequestRecord
 from .backend.run_model import Outcome
 from .backend.settings import Durations, Quotas, RunTiming, Settings
+from .interception import MockStoppedError
 from .mock import OmicsMock, active_mock, mock_omics
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Durations",
+    "MockStoppedError",
     "OmicsMock",
     "Outcome",
     "Quotas",

@@ -16,6 +16,13 @@ Catchers, all answering from the same ``Protocol``:
 While active, botocore's waiter and retry sleeps advance virtual time, and
 adaptive retry mode's client-side rate limiter does not hold omics requests.
 
+A client created while a mock is active stays offline: used while no mock is
+active, it raises ``MockStoppedError`` before anything is signed or sent. Such
+clients are built with ``MadeInMock`` among their bases (a
+``creating-client-class.omics`` handler adds it), which remembers the client's
+request signer and endpoint weakly. Clients created outside any mock go their
+normal way, even after a mock answered them.
+
 The patches are installed once, at the first activation, and stay: each one
 does nothing unless a mock is active. Installing once means no save/restore
 order to get wrong when other libraries patch the same places.
@@ -28,6 +35,7 @@ import re
 import threading
 import time as _time
 import types
+import weakref
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -50,8 +58,10 @@ if TYPE_CHECKING:
 
 SEND_EVENT = "before-send.omics"
 SIGN_EVENT = "before-sign.omics"
+CLASS_EVENT = "creating-client-class.omics"
 _HANDLER_ID = "omics-mock-before-send"
 _SIGNER_ID = "omics-mock-before-sign"
+_CLASS_ID = "omics-mock-creating-client-class"
 
 OMICS_URL = re.compile(
     r"https?://(?:[a-z0-9-]+-)?omics(?:-fips)?\.[a-z0-9-]+\."
@@ -63,6 +73,31 @@ _SIGNATURE_SERVICE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/omics/aws4_reques
 FAKE_ACCESS_KEY = "AKIAOMICSMOCK0000000"
 FAKE_SECRET_KEY = "omics-mock-secret-access-key"
 FAKE_CREDENTIALS = Credentials(FAKE_ACCESS_KEY, FAKE_SECRET_KEY)
+
+
+class MockStoppedError(RuntimeError):
+    """An omics client that omics-mock answered was used after the mock stopped.
+
+    Such a client never goes to AWS: its requests fail here, before anything is
+    signed or sent, until a mock is active again. Make a new client outside the
+    mock to reach AWS.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            "this omics client was created inside an omics-mock mock, which has stopped: it "
+            "does not go to AWS. Use it while a mock is active, or make a new client "
+            "outside the mock to reach AWS."
+        )
+
+
+class MadeInMock:
+    """A base of omics client classes created while a mock is active: the client
+    stays offline once no mock is active (see ``Interceptor.keep_offline``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        INTERCEPTOR.keep_offline(self)
 
 
 class _Body(io.BytesIO):
@@ -95,6 +130,8 @@ class Interceptor:
         self._installed = False
         self._signers: list[tuple[Any, Any]] = []
         self._just_answered = threading.local()
+        self._offline: weakref.WeakSet[Any] = weakref.WeakSet()
+        """Request signers and endpoints of clients created while a mock was active."""
         self.safety_net_hits = 0
 
     # -- state -------------------------------------------------------------------
@@ -169,7 +206,11 @@ class Interceptor:
         credentials refresh themselves (SSO, assume-role, credential_process)
         gets static ones with the same access key, so no refresh runs.
         """
-        if self.environment is None or request_signer is None:
+        if request_signer is None:
+            return
+        if self.environment is None:
+            if request_signer in self._offline:
+                raise MockStoppedError()
             return
         current = getattr(request_signer, "_credentials", FAKE_CREDENTIALS)
         replacement = _offline_credentials(current)
@@ -183,12 +224,33 @@ class Interceptor:
         self, original: Callable[..., Any], endpoint: Any, request: AWSPreparedRequest
     ) -> Any:
         """``Endpoint._send``: answers an omics request no handler answered."""
-        if self.environment is None or not _is_omics_request(request):
+        if self.environment is None:
+            if endpoint in self._offline:
+                raise MockStoppedError()
+            return original(endpoint, request)
+        if not _is_omics_request(request):
             return original(endpoint, request)
         self.safety_net_hits += 1
         body = body_bytes(request.body)
         answer = self.protocol.handle(request.method, request.url, request.headers, body)
         return AWSResponse(request.url, answer.status, answer.headers, _Body(answer.body))
+
+    def keep_offline(self, client: Any) -> None:
+        """Refuse ``client``'s requests whenever no mock is active (by its signer,
+        checked before signing, and its endpoint, checked before sending)."""
+        with self._lock:
+            for part in (
+                getattr(client, "_request_signer", None),
+                getattr(client, "_endpoint", None),
+            ):
+                if part is not None:
+                    self._offline.add(part)
+
+    def on_creating_client_class(self, base_classes: list[type] | None = None, **_: Any) -> None:
+        """A client class made while a mock is active gets ``MadeInMock`` as a base."""
+        active = self.environment is not None
+        if active and base_classes is not None and MadeInMock not in base_classes:
+            base_classes.insert(0, MadeInMock)
 
     def sleep(self, seconds: float) -> None:
         """botocore's waiter and retry sleep: virtual while a mock is active."""
@@ -279,6 +341,10 @@ def _sign_handler(**kwargs: Any) -> None:
     INTERCEPTOR.on_before_sign(**kwargs)
 
 
+def _class_handler(**kwargs: Any) -> None:
+    INTERCEPTOR.on_creating_client_class(**kwargs)
+
+
 def register_on_emitter(emitter: Any) -> None:
     """Add the omics handlers to an event emitter exactly once.
 
@@ -289,6 +355,7 @@ def register_on_emitter(emitter: Any) -> None:
     for event, handler, unique_id in (
         (SEND_EVENT, _send_handler, _HANDLER_ID),
         (SIGN_EVENT, _sign_handler, _SIGNER_ID),
+        (CLASS_EVENT, _class_handler, _CLASS_ID),
     ):
         emitter.unregister(event, unique_id=unique_id)
         emitter.unregister(event, handler)
@@ -305,6 +372,7 @@ def install() -> None:
     if (SEND_EVENT, _send_handler) not in BUILTIN_HANDLERS:
         BUILTIN_HANDLERS.append((SEND_EVENT, _send_handler))
         BUILTIN_HANDLERS.append((SIGN_EVENT, _sign_handler))
+        BUILTIN_HANDLERS.append((CLASS_EVENT, _class_handler))
 
 
 install()
