@@ -188,7 +188,7 @@ class Protocol:
         """404 ``UnknownOperationException``: no operation has this method and path."""
         error = _unknown_operation(method, path)
         params = {"method": method, "path": path}
-        self._log_unseen("", params, request_context(host, headers), error.code, 404)
+        self._log_unseen("", params, _context(host, headers), error.code, 404)
         return serialize_error(error, 404)
 
     def _log_error(
