@@ -19,7 +19,7 @@ Properties:
   its modelled status, never a 500; virtual time can still be read and moved;
 * no simulated event raised (``m.simulation_failures()`` is empty).
 
-Normal runs try 300 examples; ``OMICS_MOCK_CONTROL_FUZZ_EXAMPLES`` sets another
+Normal runs try 200 examples; ``OMICS_MOCK_CONTROL_FUZZ_EXAMPLES`` sets another
 number. See docs/reliability.md.
 """
 
@@ -45,7 +45,7 @@ from omics_mock.pytest_plugin import omics_client_for
 from .helpers import OUT, ROLE, wdl_zip
 from .test_fuzz import PROFILE, RETRIES, RUN_STATUSES, Answer, Caller, check_answer
 
-EXAMPLES = int(os.environ.get("OMICS_MOCK_CONTROL_FUZZ_EXAMPLES", "300") or 300)
+EXAMPLES = int(os.environ.get("OMICS_MOCK_CONTROL_FUZZ_EXAMPLES", "200") or 200)
 REFUSALS = (ValueError, TypeError, KeyError, AttributeError)
 COUNTS: collections.Counter[str] = collections.Counter()
 """Calls made, and how they ended (printed at the end of the module)."""
