@@ -76,7 +76,7 @@ FAKE_CREDENTIALS = Credentials(FAKE_ACCESS_KEY, FAKE_SECRET_KEY)
 
 
 class MockStoppedError(RuntimeError):
-    """An omics client that omics-mock answered was used after the mock stopped.
+    """An omics client created inside a mock was used after the last mock stopped.
 
     Such a client never goes to AWS: its requests fail here, before anything is
     signed or sent, until a mock is active again. Make a new client outside the
