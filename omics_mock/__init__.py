@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from .harness.activation import OmicsMock, active_mock, mock_omics
 from .harness.interception import MockStoppedError
-from .harness.request_log import RequestRecord
+from .harness.request_log import RequestLog, RequestRecord
 from .service.kernel.clock import VirtualClock
 from .service.kernel.settings import Durations, Quotas, RunTiming, Settings
 from .service.runs.model import Outcome
@@ -27,6 +27,7 @@ __all__ = [
     "OmicsMock",
     "Outcome",
     "Quotas",
+    "RequestLog",
     "RequestRecord",
     "RunTiming",
     "Settings",

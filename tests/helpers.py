@@ -23,12 +23,18 @@ workflow wgs {
 """
 
 
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+"""Every entry's timestamp: archives built from the same files are the same bytes."""
+
+
 def zip_bytes(files: dict[str, str | bytes]) -> bytes:
-    """A zip archive holding ``files``."""
+    """A zip archive holding ``files``, byte for byte the same whenever it is built."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, content in files.items():
-            archive.writestr(name, content)
+            entry = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            entry.external_attr = 0o644 << 16
+            archive.writestr(entry, content)
     return buffer.getvalue()
 
 

@@ -15,7 +15,7 @@
   ``tests/test_fuzz.py``.
 * ``modelled_errors()``: the service's exceptions and their HTTP statuses.
 
-Independent of ``omics_mock.protocol`` on purpose: it checks the mock against
+Independent of ``omics_mock.wire`` on purpose: it checks the mock against
 the model, not against itself.
 """
 

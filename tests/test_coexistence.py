@@ -68,6 +68,49 @@ def test_moto_answers_aws_services_and_omics_mock_answers_omics(
     assert no_network.attempts == []
 
 
+USER_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "AKIAUSERREALKEY00000",
+    "AWS_SECRET_ACCESS_KEY": "user-real-secret",
+    "AWS_SESSION_TOKEN": "user-session-token",
+}
+MOTO_KEY = "FOOBARKEY"
+
+
+@pytest.mark.parametrize("omics_starts_first", [True, False], ids=["omics-starts", "moto-starts"])
+@pytest.mark.parametrize("omics_stops_first", [True, False], ids=["omics-stops", "moto-stops"])
+def test_environment_is_restored_whatever_order_moto_and_omics_mock_stop_in(
+    mock_aws: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    omics_starts_first: bool,
+    omics_stops_first: bool,
+) -> None:
+    for name, value in USER_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    before = dict(os.environ)
+    omics, moto = mock_omics(), mock_aws()
+    for mock in (omics, moto) if omics_starts_first else (moto, omics):
+        mock.start()
+    if omics_stops_first:
+        omics.stop()
+        assert os.environ["AWS_ACCESS_KEY_ID"] == MOTO_KEY  # moto's, while moto is active
+        moto.stop()
+    else:
+        moto.stop()
+        omics.stop()
+    assert dict(os.environ) == before
+
+
+def test_a_variable_changed_while_the_mock_is_active_is_left_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAUSERREALKEY00000")
+    with mock_omics():
+        os.environ["AWS_ACCESS_KEY_ID"] = "AKIASETINSIDE0000000"
+    assert os.environ["AWS_ACCESS_KEY_ID"] == "AKIASETINSIDE0000000"
+
+
 def test_plain_requests_to_omics_are_answered_beside_moto(mock_aws: Any) -> None:
     for outer, inner in ((mock_omics(), mock_aws()), (mock_aws(), mock_omics())):
         with outer, inner:

@@ -153,3 +153,9 @@ def test_a_failing_simulated_event_is_recorded_not_raised(omics: Any, omics_mock
     failures = omics_mock.simulation_failures()
     assert [str(error) for _, error in failures] == ["bug in a simulated event"]
     backend.scheduler.failures.clear()  # the fixture would fail this test at teardown otherwise
+
+
+def test_run_ids_may_be_given_as_ints(omics: Any, omics_mock: Any, start: Any) -> None:
+    run_id = start()
+    omics_mock.runs.fail(int(run_id), reason="OutOfMemory")
+    assert omics.get_run(id=run_id)["failureReason"] == "OutOfMemory"

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import boto3
 import pytest
 
-from omics_mock import active_mock, mock_omics
+from omics_mock import MockStoppedError, active_mock, mock_omics
 
 from .guards import (  # noqa: F401
     NO_RETRIES,
@@ -30,6 +30,62 @@ def test_nothing_is_intercepted_after_stop(no_network: NetworkGuard) -> None:
         client.list_workflows()
     assert no_network.attempts == []
     assert_not_intercepted(no_network)
+
+
+def test_a_client_made_in_a_mock_refuses_at_once_after_the_mock_stops(
+    no_network: NetworkGuard,
+) -> None:
+    with mock_omics():
+        client = new_client(config=NO_RETRIES)
+        workflow = create_workflow(client)
+    with pytest.raises(MockStoppedError, match="created inside an omics-mock mock"):
+        client.get_workflow(id=workflow)
+    with pytest.raises(MockStoppedError):
+        client.get_waiter("workflow_active").wait(id=workflow)
+    assert no_network.attempts == []
+
+
+def test_a_client_made_in_a_mock_but_never_used_there_stays_offline(
+    no_network: NetworkGuard,
+) -> None:
+    with mock_omics():
+        client = boto3.client("omics", region_name="us-east-1")
+    with pytest.raises(MockStoppedError):
+        client.list_runs()
+    assert no_network.attempts == []
+
+
+def test_a_client_made_in_a_mock_works_again_in_the_next_mock() -> None:
+    with mock_omics():
+        client = new_client()
+    with mock_omics():
+        assert private_workflows(client) == []
+
+
+def test_a_client_made_in_an_inner_mock_is_answered_until_the_last_mock_stops(
+    no_network: NetworkGuard,
+) -> None:
+    with mock_omics():
+        with mock_omics():
+            client = new_client()
+            workflow = create_workflow(client)
+        assert private_workflows(client) == [workflow]
+    with pytest.raises(MockStoppedError):
+        private_workflows(client)
+    assert no_network.attempts == []
+
+
+def test_a_client_made_outside_any_mock_goes_its_normal_way_after_one(
+    no_network: NetworkGuard,
+) -> None:
+    from botocore.exceptions import EndpointConnectionError
+
+    client = new_client(config=NO_RETRIES)
+    with mock_omics():
+        create_workflow(client)
+    with pytest.raises(EndpointConnectionError):
+        client.list_workflows()
+    assert any("workflows-omics.us-east-1.amazonaws.com" in a for a in no_network.attempts)
 
 
 def test_plain_requests_are_not_intercepted_after_stop(no_network: NetworkGuard) -> None:

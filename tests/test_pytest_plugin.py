@@ -39,3 +39,56 @@ def test_a_simulation_bug_fails_the_test_at_teardown(pytester: pytest.Pytester) 
     result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(["*omics-mock's simulation raised 1 time(s)*simulated bug*"])
+
+
+def test_decorated_class_keeps_setup_and_teardown_method_signatures(
+    pytester: pytest.Pytester,
+) -> None:
+    """pytest passes ``method`` only to a ``setup_method`` that takes it."""
+    pytester.makepyfile(
+        """
+        import boto3
+        from omics_mock import active_mock, mock_omics
+
+        def groups():
+            client = boto3.client("omics", region_name="us-east-1")
+            return [g["name"] for g in client.list_run_groups()["items"]]
+
+        @mock_omics
+        class TestWithMethodArgument:
+            def setup_method(self, method):
+                self.seen = method.__name__
+                boto3.client("omics", region_name="us-east-1").create_run_group(name="g")
+
+            def teardown_method(self, method):
+                assert method.__name__ == self.seen
+                assert active_mock() is not None
+
+            def test_setup_data_is_there(self):
+                assert (self.seen, groups()) == ("test_setup_data_is_there", ["g"])
+
+        @mock_omics
+        class TestWithoutMethodArgument:
+            def setup_method(self):
+                boto3.client("omics", region_name="us-east-1").create_run_group(name="h")
+
+            def teardown_method(self):
+                assert active_mock() is not None
+
+            def test_setup_data_is_there(self):
+                assert groups() == ["h"]
+
+        @mock_omics
+        class TestSetupOnly:
+            def setup_method(self, method):
+                self.name = method.__name__
+
+            def test_runs(self):
+                assert self.name == "test_runs" and groups() == []
+
+        def test_no_mock_is_left_active():
+            assert active_mock() is None
+        """
+    )
+    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=4)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import os
 import sys
 import threading
 import time as _time
@@ -31,17 +30,12 @@ from ..service import new_state
 from ..service.kernel.clock import VirtualClock
 from .control import Control
 from .door import Door
-from .interception import FAKE_ACCESS_KEY, FAKE_SECRET_KEY, INTERCEPTOR
+from .environ import EnvironPatch
+from .interception import INTERCEPTOR
 
 F = TypeVar("F", bound=Callable[..., Any])
 C = TypeVar("C", bound=type)
 
-FAKE_ENVIRONMENT = {
-    "AWS_ACCESS_KEY_ID": FAKE_ACCESS_KEY,
-    "AWS_SECRET_ACCESS_KEY": FAKE_SECRET_KEY,
-}
-CLEARED_ENVIRONMENT = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
-DEFAULT_REGION_VARIABLE = "AWS_DEFAULT_REGION"
 _SETUP_MOCKS = "_omics_mocks_of_setup_method"
 
 _activation_lock = threading.RLock()
@@ -54,13 +48,13 @@ class _Group:
     def __init__(self, door: Door) -> None:
         INTERCEPTOR.activate(door)  # first: if this fails, nothing has changed
         self.door = door
-        self.saved_environ = _replace_environ()
+        self.environ_patch = EnvironPatch()
         self.sleep_patch = _SleepPatch(door.state.clock)
 
     def close(self) -> None:
         INTERCEPTOR.deactivate()
         self.sleep_patch.remove()
-        _restore_environ(self.saved_environ)
+        self.environ_patch.remove()
 
 
 _group: _Group | None = None
@@ -231,29 +225,32 @@ class OmicsMock(Control):
 
     def _decorate_setup_method(self, klass: type) -> None:
         """pytest's ``setup_method`` starts the test's mock, ``teardown_method``
-        stops it; the test method joins it, so data from setup is visible."""
+        stops it; the test method joins it, so data from setup is visible.
+
+        The replacements take ``method`` exactly when the originals do: pytest
+        looks at the argument count to decide whether to pass it.
+        """
         original_setup = klass.setup_method  # type: ignore[attr-defined]
         original_teardown = getattr(klass, "teardown_method", None)
         mock = self
 
-        @functools.wraps(original_setup)
-        def setup_method(test: Any, *args: Any) -> None:
+        def setup_method(test: Any, *method: Any) -> None:
             test.__dict__.setdefault(_SETUP_MOCKS, []).append(mock._instance().start())
             try:
-                original_setup(test, *args)
+                original_setup(test, *method)
             except BaseException:
                 _stop_setup_mock(test)
                 raise
 
-        def teardown_method(test: Any, *args: Any) -> None:
+        def teardown_method(test: Any, *method: Any) -> None:
             try:
                 if original_teardown is not None:
-                    original_teardown(test, *args)
+                    original_teardown(test, *method)
             finally:
                 _stop_setup_mock(test)
 
-        klass.setup_method = setup_method  # type: ignore[attr-defined]
-        klass.teardown_method = teardown_method  # type: ignore[attr-defined]
+        klass.setup_method = _with_arity_of(original_setup, setup_method)  # type: ignore[attr-defined]
+        klass.teardown_method = _with_arity_of(original_teardown, teardown_method)  # type: ignore[attr-defined]
 
     def _instance(self) -> OmicsMock:
         """This mock, or a copy with the same options when this one is already active
@@ -272,38 +269,53 @@ def _test_method_names(klass: type) -> list[str]:
     return names
 
 
+def _takes_method(function: Callable[..., Any]) -> bool:
+    """Whether pytest passes ``method`` to this ``setup_method``/``teardown_method``
+    (it counts positional parameters: ``self`` and ``method``)."""
+    code = getattr(function, "__code__", None)
+    if code is not None:
+        return bool(code.co_argcount > 1)
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return True
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return sum(p.kind in positional for p in parameters) > 1
+
+
+def _with_arity_of(
+    original: Callable[..., Any] | None, body: Callable[..., None]
+) -> Callable[..., None]:
+    """``body`` as a method taking ``method`` exactly when ``original`` does (or
+    optionally, when there is no original), with ``original``'s name and signature."""
+    if original is None:
+
+        def optional_method(test: Any, method: Any = None) -> None:
+            body(test, *(() if method is None else (method,)))
+
+        optional_method.__name__ = optional_method.__qualname__ = body.__name__
+        return optional_method
+    if _takes_method(original):
+
+        def with_method(test: Any, method: Any) -> None:
+            body(test, method)
+
+        wrapper: Callable[..., None] = with_method
+    else:
+
+        def without_method(test: Any) -> None:
+            body(test)
+
+        wrapper = without_method
+    return functools.wraps(original)(wrapper)
+
+
 def _stop_setup_mock(test: Any) -> None:
     """Stop the mock the matching ``setup_method`` started (a stack: base and
     subclass may both be decorated)."""
     started = test.__dict__.get(_SETUP_MOCKS)
     if started:
         started.pop().stop()
-
-
-# -- environment credentials -------------------------------------------------------------
-
-
-def _replace_environ() -> dict[str, str | None]:
-    """Put fake credentials in ``os.environ``; returns what to restore."""
-    saved: dict[str, str | None] = {}
-    for name, value in FAKE_ENVIRONMENT.items():
-        saved[name] = os.environ.get(name)
-        os.environ[name] = value
-    for name in CLEARED_ENVIRONMENT:
-        saved[name] = os.environ.pop(name, None)
-    if not os.environ.get(DEFAULT_REGION_VARIABLE) and not os.environ.get("AWS_REGION"):
-        saved[DEFAULT_REGION_VARIABLE] = os.environ.get(DEFAULT_REGION_VARIABLE)
-        os.environ[DEFAULT_REGION_VARIABLE] = "us-east-1"
-    return saved
-
-
-def _restore_environ(saved: dict[str, str | None]) -> None:
-    """Put back exactly what ``_replace_environ`` found (unset stays unset)."""
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
 
 
 # -- time.sleep opt-in -------------------------------------------------------------------

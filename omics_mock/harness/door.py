@@ -53,7 +53,7 @@ class Door:
         self.state = state
         self.accounts = Accounts()
         self.faults = FaultQueue()
-        self.log = RequestLog(state.settings.request_log_size)
+        self.log = RequestLog(self._log_size)
         self.pipeline = Pipeline(self.invoke, self.record)
 
     def invoke(self, spec: OperationSpec, params: dict[str, Any], context: RequestContext) -> Any:
@@ -74,10 +74,8 @@ class Door:
         status: int,
     ) -> None:
         """Log an answered request (the pipeline calls this for every answer)."""
-        size = self.state.settings.request_log_size
-        if size != self.log.size:
-            self.log.resize(size)
-        if not size:
+        if not self.log.keeping:
+            self.log.count_dropped()
             return
         account = self.accounts.account_for(
             context.access_key, self.state.settings.default_account_id
@@ -96,6 +94,9 @@ class Door:
                 status,
             )
         )
+
+    def _log_size(self) -> int:
+        return self.state.settings.request_log_size
 
     def sleep(self, seconds: float) -> None:
         """botocore's waiter and retry sleeps: move virtual time instead."""

@@ -18,9 +18,11 @@ omics-mock, or loading its pytest plugin, changes nothing in botocore:
 * moto's ``before-send`` handler skips omics requests (it would parse each one
   only to find nothing to answer).
 
-A client the mock answered keeps one small handler after the mock stops: used
-again while no mock is active, it fails at once with ``MockStoppedError``
-instead of reaching the network (and real AWS, with real credentials).
+An omics client created while a mock is active keeps one small handler after
+the mock stops: used again while no mock is active, a request bound for AWS
+fails at once with ``MockStoppedError`` instead of reaching the network (and
+real AWS, with real credentials). Clients created outside any mock go their
+normal way once the mock stops.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import types
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import botocore.client
 import botocore.endpoint
 import botocore.retries.bucket
 import botocore.signers
@@ -43,6 +46,7 @@ from botocore.credentials import Credentials, RefreshableCredentials
 
 from ..service.outside.artifacts import ARTIFACT_HOST
 from ..wire.pipeline import Pipeline
+from .environ import FAKE_ACCESS_KEY, FAKE_SECRET_KEY
 from .patching import PatchSet
 from .response_body import ResponseBody as _Body
 
@@ -56,17 +60,19 @@ OMICS_URL = re.compile(
 ARTIFACT_URL = re.compile(rf"https://{re.escape(ARTIFACT_HOST)}/.*")
 _SIGNATURE_SERVICE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/omics/aws4_request")
 _OPERATION_ATTR = "omics_mock_operation"
-_ANSWERED_ATTR = "_omics_mock_answered"
 _REFUSAL_ID = "omics-mock-stopped"
 _MOTO_STUBBER_MODULE = "moto.core.botocore_stubber"
 
-FAKE_ACCESS_KEY = "AKIAOMICSMOCK0000000"
-FAKE_SECRET_KEY = "omics-mock-secret-access-key"
 FAKE_CREDENTIALS = Credentials(FAKE_ACCESS_KEY, FAKE_SECRET_KEY)
 
 
 class MockStoppedError(RuntimeError):
-    """An omics client the mock answered was used after every mock stopped."""
+    """An omics client created inside a mock was used after the last mock stopped.
+
+    Such a client never goes to AWS: its requests fail here, before anything is
+    sent, until a mock is active again. Make a new client outside the mock to
+    reach AWS.
+    """
 
 
 class VirtualTimeModule(types.ModuleType):
@@ -155,6 +161,8 @@ class Interceptor:
         virtual = VirtualTimeModule(self.sleep)
         patches.add(botocore.waiter, "time", virtual)
         patches.add(botocore.endpoint, "time", virtual)
+        created = patches.add(botocore.client.ClientCreator, "create_client", None)
+        created.replacement = self._offline_after_stop(created)
         bucket = patches.add(botocore.retries.bucket.TokenBucket, "acquire", None)
         bucket.replacement = self._rate_limit_pass(bucket)
         self._add_requests_patch(patches)
@@ -176,7 +184,6 @@ class Interceptor:
             if door is None or not _is_omics_request(request):
                 return patch.original(endpoint, request)
             self._just_answered.flag = True
-            self._mark_answered(endpoint)
             body = body_bytes(request.body)
             operation = getattr(request, _OPERATION_ATTR, None)
             pipeline = door.pipeline
@@ -260,23 +267,28 @@ class Interceptor:
                     self._signers.append((signer, current))
                     signer._credentials = replacement
 
-    def _mark_answered(self, endpoint: Any) -> None:
-        """Keep a client the mock answered offline once every mock has stopped."""
-        if endpoint.__dict__.get(_ANSWERED_ATTR):
-            return
-        endpoint.__dict__[_ANSWERED_ATTR] = True
-        emitter = getattr(endpoint, "_event_emitter", None)
-        if emitter is not None:
-            emitter.register("before-send.omics", self._refuse_when_stopped, unique_id=_REFUSAL_ID)
+    def _offline_after_stop(self, patch: Any) -> Callable[..., Any]:
+        """``ClientCreator.create_client``: an omics client made while a mock is active
+        keeps one handler that refuses it once every mock has stopped."""
+
+        def create_client(creator: Any, service_name: str, *args: Any, **kwargs: Any) -> Any:
+            client = patch.original(creator, service_name, *args, **kwargs)
+            if self.door is not None and service_name == "omics":
+                client.meta.events.register(
+                    "before-send.omics", self._refuse_when_stopped, unique_id=_REFUSAL_ID
+                )
+            return client
+
+        return create_client
 
     def _refuse_when_stopped(self, request: Any = None, **_: Any) -> None:
         """After the mock stops: refuse requests bound for AWS itself (a custom
         endpoint, such as a server-mode mock, is the user's choice and is reached)."""
         if self.door is None and OMICS_URL.match(str(getattr(request, "url", ""))):
             raise MockStoppedError(
-                "this omics client was answered by omics-mock, and the mock it was used in "
-                "has stopped: it will not reach AWS. Create clients inside the mock, or "
-                "start a mock again to use it."
+                "this omics client was created inside an omics-mock mock, which has stopped: it "
+                "does not go to AWS. Use it while a mock is active, or make a new client "
+                "outside the mock to reach AWS."
             )
 
     def sleep(self, seconds: float) -> None:

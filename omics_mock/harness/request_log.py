@@ -1,11 +1,9 @@
-"""The log of requests a mock answered: the most recent ones, every outcome.
+"""The request log: every request a mock answered, the latest ``N`` kept.
 
-Every answered request is recorded, whatever its outcome: successes, modelled
-errors (validation included) and the mock's own 500s, with the error code and
-the HTTP status. The log keeps the most recent ``settings.request_log_size``
-records (10,000 by default; 0 keeps none), so a long simulation stays flat.
-A request's binary ``payload`` (UploadReadSetPart's part) is recorded as its
-size, ``"<N bytes>"``: the log never keeps uploaded bytes alive.
+``mock.requests`` is a ``RequestLog``: a read-only sequence of ``RequestRecord``
+(oldest first) that keeps the latest ``settings.request_log_size`` records
+(10,000 unless changed; 0 keeps none). Appending and reading are safe from any
+thread; iterating goes over a snapshot, so other threads may keep appending.
 """
 
 from __future__ import annotations
@@ -13,13 +11,19 @@ from __future__ import annotations
 import collections
 import datetime as _dt
 import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 
 @dataclass(slots=True)
 class RequestRecord:
-    """One request the mock answered."""
+    """One request the mock answered.
+
+    ``operation`` is ``""`` for a request no operation matched (its ``params``
+    then hold ``method`` and ``path``); ``error_code`` is ``None`` for a success;
+    ``status`` is the HTTP status of the answer.
+    """
 
     time: _dt.datetime
     operation: str
@@ -34,34 +38,66 @@ class RequestRecord:
         return self.error_code is None
 
 
-class RequestLog:
-    """The most recent records, thread-safe."""
+class RequestLog(Sequence[RequestRecord]):
+    """The latest requests answered, oldest first; ``size()`` says how many to keep."""
 
-    def __init__(self, size: int) -> None:
-        self._records: collections.deque[RequestRecord] = collections.deque(maxlen=size)
+    def __init__(self, size: Callable[[], int]) -> None:
+        self._size = size
+        self._records: collections.deque[RequestRecord] = collections.deque(maxlen=size())
         self._lock = threading.Lock()
+        self._total = 0
 
     @property
-    def size(self) -> int:
-        return self._records.maxlen or 0
+    def keeping(self) -> bool:
+        """Whether new records are kept (the size is not 0)."""
+        return self._size() > 0
 
-    def resize(self, size: int) -> None:
-        """Keep at most ``size`` records from now on (the newest are kept)."""
-        with self._lock:
-            if size != self.size:
-                self._records = collections.deque(self._records, maxlen=size)
+    @property
+    def total(self) -> int:
+        """Requests recorded since the mock started or the log was cleared, kept or not."""
+        return self._total
 
     def append(self, record: RequestRecord) -> None:
-        self._records.append(record)  # deque.append is atomic
-
-    def records(self) -> list[RequestRecord]:
-        """A snapshot, oldest first."""
+        """Add a record, dropping the oldest beyond the size."""
         with self._lock:
-            return list(self._records)
+            size = self._size()
+            if size != self._records.maxlen:
+                self._records = collections.deque(self._records, maxlen=size)
+            self._records.append(record)
+            self._total += 1
+
+    def count_dropped(self) -> None:
+        """Count a request that was not recorded (the size is 0)."""
+        with self._lock:
+            self._total += 1
 
     def clear(self) -> None:
         with self._lock:
             self._records.clear()
+            self._total = 0
+
+    def snapshot(self) -> list[RequestRecord]:
+        """The records kept now, oldest first."""
+        with self._lock:
+            return list(self._records)
 
     def __len__(self) -> int:
         return len(self._records)
+
+    @overload
+    def __getitem__(self, index: int) -> RequestRecord: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[RequestRecord]: ...
+
+    def __getitem__(self, index: int | slice) -> RequestRecord | list[RequestRecord]:
+        if isinstance(index, slice):
+            return self.snapshot()[index]
+        with self._lock:
+            return self._records[index]
+
+    def __iter__(self) -> Iterator[RequestRecord]:
+        return iter(self.snapshot())
+
+    def __repr__(self) -> str:
+        return f"RequestLog({len(self)} of the latest {self._size()} kept, {self._total} in all)"

@@ -13,6 +13,7 @@ import base64
 import binascii
 import datetime as _dt
 import email.utils
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -107,13 +108,26 @@ def _from_epoch(seconds: float) -> Any:
 
 
 class DecoderCompiler:
-    """One decoder per shape name, or ``None`` where the wire value is already right."""
+    """One decoder per shape name, or ``None`` where the wire value is already right.
+
+    Compiling holds a lock: the shapes being built (``_building``) belong to one
+    thread at a time, so no thread takes another's unfinished shape for one
+    without a decoder.
+    """
 
     def __init__(self) -> None:
         self._cache: dict[str, Decoder | None] = {}
         self._building: set[str] = set()
+        self._lock = threading.Lock()
 
     def for_shape(self, shape: Shape) -> Decoder | None:
+        name = shape.name
+        if name in self._cache:
+            return self._cache[name]
+        with self._lock:
+            return self._compile(shape)
+
+    def _compile(self, shape: Shape) -> Decoder | None:
         name = shape.name
         if name in self._cache:
             return self._cache[name]
@@ -146,7 +160,7 @@ class DecoderCompiler:
         steps: list[tuple[str, str, Decoder | None]] = []
         for name, member in shape.members.items():
             wire = member.serialization.get("name", name)
-            decoder = self.for_shape(member)
+            decoder = self._compile(member)
             if decoder is not None or wire != name:
                 steps.append((wire, name, decoder))
         if not steps:
@@ -166,7 +180,7 @@ class DecoderCompiler:
         return decode_structure
 
     def _list(self, shape: ListShape) -> Decoder | None:
-        item = self.for_shape(shape.member)
+        item = self._compile(shape.member)
         if item is None:
             return None
 
@@ -178,7 +192,7 @@ class DecoderCompiler:
         return decode_list
 
     def _map(self, shape: MapShape) -> Decoder | None:
-        item = self.for_shape(shape.value)
+        item = self._compile(shape.value)
         if item is None:
             return None
 

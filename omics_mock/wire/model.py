@@ -66,7 +66,11 @@ class OperationSpec:
     _validator: Check | None = field(default=None, repr=False)
 
     def validator(self, compiler: ValidatorCompiler) -> Check:
-        """The compiled input validator (compiled on first use)."""
+        """The compiled input validator, compiled on first use.
+
+        Threads making that first use together each get the same complete
+        check: the compiler compiles under its lock and caches the result.
+        """
         if self._validator is None:
             shape = self.model.input_shape
             if shape is None:
@@ -224,6 +228,13 @@ class ServiceSpec:
             for shape in service_model.error_shapes
         }
         self.validators = ValidatorCompiler()
+
+    def status_of(self, spec: OperationSpec, code: str) -> int:
+        """The HTTP status of error ``code`` answered for ``spec``'s operation."""
+        status = spec.errors.get(code)
+        if status is None:
+            status = self.error_status.get(code, 400)
+        return status
 
 
 _lock = threading.Lock()

@@ -43,8 +43,9 @@ Invoker = Callable[[OperationSpec, dict[str, Any], RequestContext], Any]
 Observer = Callable[[str, RequestContext, dict[str, Any], "str | None", int], None]
 """Told of every answer: (operation, caller, params, error code or None, HTTP status)."""
 
-UNKNOWN_OPERATION = "UnknownOperation"
-"""The operation an observer is told of for a request that matches none."""
+UNKNOWN_OPERATION = ""
+"""The operation an observer is told of for a request that matches none (its params
+then hold ``method`` and ``path``)."""
 
 
 def request_context(host: str, headers: Mapping[str, Any]) -> RequestContext:
@@ -77,6 +78,11 @@ def _match_template(spec: OperationSpec, path: str) -> re.Match[str] | None:
         if match is not None:
             return match
     return None
+
+
+def answer_code(answer: HttpResponse) -> str:
+    """The error code an error answer carries."""
+    return str(answer.headers.get("x-amzn-errortype", InternalServerException.code))
 
 
 def _unknown_operation(method: str, path: str) -> ServiceError:
@@ -113,7 +119,7 @@ class Pipeline:
             spec, match = routed
             return self._run(spec, match, parts.query, parts.hostname or "", headers, body)
         except Exception as exc:  # a malformed URL or a bug before the operation is known
-            return self._internal_error("request", exc)
+            return self._failed_early(UNKNOWN_OPERATION, "request", headers, exc)
 
     def handle_operation(
         self,
@@ -131,7 +137,7 @@ class Pipeline:
                 return self.handle(spec.method, url, headers, body)
             return self._run(spec, match, parts.query, parts.hostname or "", headers, body)
         except Exception as exc:
-            return self._internal_error(operation, exc)
+            return self._failed_early(operation, operation, headers, exc)
 
     def _run(
         self,
@@ -162,12 +168,22 @@ class Pipeline:
             self._tell(spec.name, context, params, code, answer.status)
         return answer
 
+    def _failed_early(
+        self, operation: str, where: str, headers: Mapping[str, Any], exc: Exception
+    ) -> HttpResponse:
+        """A 500 for a bug before the request reached ``_run``; observed like any answer."""
+        answer = self._internal_error(where, exc)
+        if self._observe is not None:
+            self._tell(operation, request_context("", headers), {}, answer_code(answer), 500)
+        return answer
+
     def _unroutable(
         self, method: str, path: str, host: str, headers: Mapping[str, Any]
     ) -> HttpResponse:
         error = _unknown_operation(method, path)
         if self._observe is not None:
-            self._tell(UNKNOWN_OPERATION, request_context(host, headers), {}, error.code, 404)
+            params = {"method": method, "path": path}
+            self._tell(UNKNOWN_OPERATION, request_context(host, headers), params, error.code, 404)
         return serialize_error(error, 404)
 
     def _tell(

@@ -23,9 +23,10 @@ import datetime as _dt
 import warnings
 from typing import TYPE_CHECKING, Any
 
+from ...service.kernel import checks
 from ...service.kernel.clock import VirtualClock
 from ...service.kernel.settings import Settings
-from ..request_log import RequestRecord
+from ..request_log import RequestLog, RequestRecord
 from .resources import AccountsControl, Faults, Ready2RunControl, S3Objects
 from .runs import RunsControl
 from .storage import StorageControl
@@ -83,17 +84,19 @@ class Control:
         return self._door.state.settings
 
     @property
-    def requests(self) -> list[RequestRecord]:
-        """The most recent requests answered, oldest first (see ``settings.request_log_size``)."""
-        return self._door.log.records()
+    def requests(self) -> RequestLog:
+        """The latest requests answered (``settings.request_log_size`` of them), oldest first."""
+        return self._door.log
 
     def calls(self, operation: str) -> list[RequestRecord]:
         """The logged requests of one operation."""
-        return [r for r in self._door.log.records() if r.operation == operation]
+        return [r for r in self._door.log.snapshot() if r.operation == operation]
 
     def inspect(self, account_id: str | None = None, region: str = "us-east-1") -> Inspection:
         """A read-only view of one account and Region (made if new), caught up to now."""
-        backend = self._door.state.backend(account_id, region)
+        if account_id is not None:
+            checks.account_id("account_id", account_id)
+        backend = self._door.state.backend(account_id, checks.text("region", region))
         with backend.lock:
             backend.catch_up()
         return Inspection(backend)
@@ -108,6 +111,7 @@ class Control:
         return {
             "accounts": sorted({b.account_id for b in state.backends()}),
             "requests": len(self._door.log),
+            "requests_answered": self._door.log.total,
             "offset_seconds": self.clock.offset.total_seconds(),
         }
 

@@ -6,11 +6,12 @@ import hashlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ...service.kernel import checks
 from ...service.outside.s3 import MemoryS3, split_uri
 from ...service.workflows.model import Workflow
 from ...service.workflows.ops import Workflows, publish_ready2run
 from ...service.workflows.ready2run import Ready2RunEntry
-from ...wire.errors import ERRORS_BY_CODE
+from ...wire.errors import ERRORS_BY_CODE, ServiceError
 from ...wire.model import service_spec
 from ..faults import Fault
 
@@ -47,19 +48,17 @@ class Faults(_Part):
         botocore retries throttling and 5xx errors (its back-off sleeps are
         virtual while the mock is active).
         """
-        if not isinstance(error, str) or error not in ERRORS_BY_CODE:
+        checks.text("operation", operation)
+        checks.text("error", error)
+        if error not in ERRORS_BY_CODE:
             raise ValueError(
-                f"{error!r} is not a HealthOmics exception; use one of {sorted(ERRORS_BY_CODE)}"
+                f"{error} is not a HealthOmics exception; use one of {sorted(ERRORS_BY_CODE)}"
             )
-        if isinstance(times, bool) or not isinstance(times, int):
-            raise TypeError(f"times is a whole number, not {times!r}")
-        if times < 1:
-            raise ValueError("times must be at least 1")
-        if not isinstance(operation, str) or operation not in service_spec().operations:
-            raise ValueError(f"{operation!r} is not a HealthOmics operation")
-        if message is not None and not isinstance(message, str):
-            raise TypeError(f"message is text, not {message!r}")
-        text = message or f"Injected {error} for {operation} by omics-mock."
+        checks.at_least(1)("times", checks.whole("times", times))
+        if operation not in service_spec().operations:
+            raise ValueError(f"{operation} is not a HealthOmics operation")
+        text = checks.optional_text("message", message)
+        text = text or f"Injected {error} for {operation} by omics-mock."
         self._door.faults.add(Fault(operation, error, text, times))
 
     def clear(self) -> None:
@@ -73,10 +72,9 @@ class AccountsControl(_Part):
     """Which account each access key acts as (see ``docs/accounts.md``)."""
 
     def map(self, access_key_id: str, account_id: str) -> None:
-        if not isinstance(access_key_id, str) or not access_key_id:
-            raise TypeError(f"access_key_id is non-empty text, not {access_key_id!r}")
-        if not (isinstance(account_id, str) and len(account_id) == 12 and account_id.isdigit()):
-            raise ValueError(f"account_id must be 12 digits, not {account_id!r}")
+        """Requests signed with ``access_key_id`` act as ``account_id`` (12 digits)."""
+        checks.text("access_key_id", access_key_id)
+        checks.account_id("account_id", account_id)
         self._door.accounts.map(access_key_id, account_id)
 
     @property
@@ -90,15 +88,8 @@ class S3Objects(_Part):
     def put_object(self, uri: str, data: bytes | str, etag: str | None = None) -> str:
         """Register ``data`` at ``s3://bucket/key``; returns its ETag."""
         bucket, key = _split(uri)
-        if isinstance(data, str):
-            raw = data.encode("utf-8")
-        elif isinstance(data, (bytes, bytearray, memoryview)):
-            raw = bytes(data)
-        else:
-            raise TypeError(f"data is bytes or text, not {type(data).__name__}")
-        if etag is not None and not isinstance(etag, str):
-            raise TypeError(f"etag is text, not {etag!r}")
-        tag = etag or hashlib.md5(raw).hexdigest()
+        raw = _object_bytes(data)
+        tag = checks.optional_text("etag", etag) or hashlib.md5(raw).hexdigest()
         self._door.state.shared(MemoryS3).put(bucket, key, raw, tag)
         return tag
 
@@ -108,12 +99,30 @@ class S3Objects(_Part):
 
 
 def _split(uri: object) -> tuple[str, str]:
-    if not isinstance(uri, str):
-        raise TypeError(f"uri is an s3://bucket/key text, not {uri!r}")
+    """``(bucket, key)`` of an ``s3://bucket/key`` URI, else ``ValueError``."""
     try:
-        return split_uri(uri, "uri")
-    except Exception as error:
-        raise ValueError(f"{uri!r} is not an S3 object URI (s3://bucket/key)") from error
+        return split_uri(checks.text("uri", uri), "uri")
+    except ServiceError as error:
+        raise ValueError(error.message) from None
+
+
+def _object_bytes(data: object) -> bytes:
+    """The object's content: bytes as given, text as UTF-8."""
+    if isinstance(data, str):
+        try:
+            return data.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise ValueError(f"data is text that UTF-8 cannot encode: {error}") from None
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return bytes(data)
+    raise TypeError(f"data must be bytes or str, not {type(data).__name__}")
+
+
+ENGINES = ("WDL", "WDL_LENIENT", "NEXTFLOW", "CWL")
+_WORKFLOW_ID = checks.model_text("WorkflowId")
+_WORKFLOW_NAME = checks.model_text("WorkflowName")
+_DESCRIPTION = checks.model_text("WorkflowDescription")
+_VERSION_NAME = checks.model_text("WorkflowVersionName")
 
 
 class Ready2RunControl(_Part):
@@ -131,16 +140,14 @@ class Ready2RunControl(_Part):
         versions: tuple[str, ...] = (),
     ) -> None:
         """Publish a READY2RUN workflow in every account and Region of this mock."""
-        if not (isinstance(workflow_id, str) and workflow_id.isdigit()):
-            raise ValueError(f"workflow_id is a numeric ID such as '9500764', not {workflow_id!r}")
         entry = Ready2RunEntry(
-            workflow_id,
-            name,
-            description or name,
-            engine,
-            tuple(required),
-            tuple(optional),
-            tuple(versions),
+            _WORKFLOW_ID("workflow_id", workflow_id),
+            _WORKFLOW_NAME("name", name),
+            _DESCRIPTION("description", description) if description else name,
+            checks.one_of(*ENGINES)("engine", engine),
+            checks.texts("required", required),
+            checks.texts("optional", optional),
+            tuple(_VERSION_NAME("versions", v) for v in checks.texts("versions", versions)),
         )
         publish_ready2run(self._door.state, entry)
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import math
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from ...service.kernel import checks
 from ...service.kernel.settings import RunTiming
-from ...service.runs.model import OUTCOMES, Outcome, Run
+from ...service.runs.model import Outcome, Run, check_failure_reason, check_status_message
 from ...service.runs.ops import Runs, find_run
 from ...service.runs.steering import RunSteering
 
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ...service.kernel.state import Backend, ServiceState
 
 Duration = _dt.timedelta | float | None
-OutcomeLike = str | Outcome | tuple[str, str]
+OutcomeLike = str | Outcome | tuple[str, str] | tuple[str, str, str]
 PROGRESS_MODES = ("time", "per_poll")
 RunId = str | int
 
@@ -56,7 +56,7 @@ class RunsControl:
 
     def get(self, run_id: RunId, account_id: str | None = None, region: str | None = None) -> Run:
         """The run object itself (read-only use), caught up to now."""
-        return find_run(self._state, run_id, account_id, region)[1]
+        return self._find(run_id, account_id, region)[1]
 
     def status(
         self, run_id: RunId, account_id: str | None = None, region: str | None = None
@@ -72,8 +72,9 @@ class RunsControl:
         region: str | None = None,
     ) -> None:
         """End an active run as COMPLETED now."""
+        checks.flag("immediately", immediately)
         with self._active_run(run_id, account_id, region) as (backend, run):
-            backend.get(Runs).complete(run, bool(immediately))
+            backend.get(Runs).complete(run, immediately)
 
     def fail(
         self,
@@ -86,16 +87,18 @@ class RunsControl:
         region: str | None = None,
     ) -> None:
         """End an active run as FAILED now, with ``failureReason`` ``reason``."""
-        _check_text("reason", reason, required=True)
-        _check_text("message", message, required=False)
+        check_failure_reason("reason", reason)
+        if message is not None:
+            check_status_message("message", message)
+        checks.flag("immediately", immediately)
         with self._active_run(run_id, account_id, region) as (backend, run):
-            backend.get(Runs).fail(run, reason, message, bool(immediately))
+            backend.get(Runs).fail(run, reason, message, immediately)
 
     def keep_running(
         self, run_id: RunId, account_id: str | None = None, region: str | None = None
     ) -> None:
         """Hold the run in RUNNING (once it gets there) until ``release``."""
-        backend, run = find_run(self._state, run_id, account_id, region)
+        backend, run = self._find(run_id, account_id, region)
         with backend.lock:
             backend.get(Runs).hold(run)
 
@@ -103,7 +106,7 @@ class RunsControl:
         self, run_id: RunId, account_id: str | None = None, region: str | None = None
     ) -> None:
         """Let a held run finish its RUNNING phase (at once if its time has passed)."""
-        backend, run = find_run(self._state, run_id, account_id, region)
+        backend, run = self._find(run_id, account_id, region)
         with backend.lock:
             backend.get(Runs).release(run)
 
@@ -120,11 +123,14 @@ class RunsControl:
     ) -> None:
         """Phase durations (seconds or timedelta): for every run, one workflow's
         future runs, or one run's phases not yet begun."""
+        if workflow_id is not None and run_id is not None:
+            raise ValueError("pass workflow_id or run_id, not both")
+        checks.optional_text("workflow_id", workflow_id)
         timing = _timing(
             pending=pending, starting=starting, running=running, stopping=stopping, task=task
         )
         if run_id is not None:
-            backend, run = find_run(self._state, run_id, None, None)
+            backend, run = self._find(run_id, None, None)
             with backend.lock:
                 backend.get(Runs).set_timing(run, timing)
         elif workflow_id is not None:
@@ -146,21 +152,32 @@ class RunsControl:
             backend.get(Runs).set_outcome(run, chosen)
 
     def script(self, workflow_id: str, outcomes: Iterable[OutcomeLike]) -> None:
-        """The next runs of a workflow end with these outcomes, in order, then as default."""
+        """The next runs of a workflow end with these outcomes, in order, then as default.
+
+        All or nothing: one bad outcome refuses the whole list."""
+        checks.text("workflow_id", workflow_id)
         if isinstance(outcomes, (str, Outcome)):
-            raise TypeError("outcomes is a list of outcomes, e.g. ['FAILED', 'COMPLETED']")
-        self._steering.script(str(workflow_id), [as_outcome(o) for o in outcomes])
+            raise TypeError("outcomes is a list of outcomes; wrap a single one in a list")
+        self._steering.script(workflow_id, [as_outcome(o) for o in outcomes])
 
     def set_default_outcome(self, outcome: OutcomeLike) -> None:
         """How runs end when no script says otherwise (COMPLETED initially)."""
         self._steering.default_outcome = as_outcome(outcome)
+
+    def _find(
+        self, run_id: RunId, account_id: str | None, region: str | None
+    ) -> tuple[Backend, Run]:
+        if account_id is not None:
+            checks.account_id("account_id", account_id)
+        checks.optional_text("region", region)
+        return find_run(self._state, run_id, account_id, region)
 
     @contextlib.contextmanager
     def _active_run(
         self, run_id: RunId, account_id: str | None, region: str | None
     ) -> Iterator[tuple[Backend, Run]]:
         """The run's backend (locked) and the run, which must still be active."""
-        backend, run = find_run(self._state, run_id, account_id, region)
+        backend, run = self._find(run_id, account_id, region)
         with backend.lock:
             if not run.is_active:
                 raise ValueError(f"run {run.id} already ended ({run.status})")
@@ -168,51 +185,21 @@ class RunsControl:
 
 
 def as_outcome(value: OutcomeLike) -> Outcome:
-    """An ``Outcome`` from ``"COMPLETED"``, ``"FAILED"``, ``("FAILED", reason)`` or itself."""
+    """An ``Outcome`` from its short forms; the ``Outcome`` checks the values."""
     if isinstance(value, Outcome):
         return value
-    if isinstance(value, tuple) and len(value) == 2:
-        status, reason = value
-        return Outcome(status, reason)
-    if isinstance(value, str) and value in OUTCOMES:
+    if isinstance(value, str):
         return Outcome(value)
-    raise ValueError(
-        f"an outcome is 'COMPLETED', 'FAILED', ('FAILED', reason) or an Outcome, not {value!r}"
+    if isinstance(value, tuple) and len(value) in (2, 3):
+        return Outcome(*value)
+    raise TypeError(
+        "an outcome is 'COMPLETED', 'FAILED', ('FAILED', reason), ('FAILED', reason, message)"
+        f" or an Outcome, not {type(value).__name__}"
     )
 
 
 def _timing(**durations: Duration) -> RunTiming:
-    values = {}
-    for name, value in durations.items():
-        if value is None:
-            continue
-        values[name] = as_duration(name, value)
-    return RunTiming(**values)
-
-
-MAX_DURATION = _dt.timedelta(days=36_500)
-"""Longest accepted phase (a century): longer ones would overflow virtual time."""
-
-
-def as_duration(name: str, value: _dt.timedelta | float) -> _dt.timedelta:
-    """A phase duration from seconds or a timedelta: finite, not negative, at most a century."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, _dt.timedelta)):
-        raise TypeError(f"{name} is seconds (a number) or a timedelta, not {value!r}")
-    if isinstance(value, _dt.timedelta):
-        seconds = value
-    else:
-        if not math.isfinite(value) or abs(value) > MAX_DURATION.total_seconds():
-            raise ValueError(f"{name} must be between 0 and {MAX_DURATION.days} days, not {value}")
-        seconds = _dt.timedelta(seconds=float(value))
-    if seconds < _dt.timedelta(0):
-        raise ValueError(f"{name} must not be negative")
-    if seconds > MAX_DURATION:
-        raise ValueError(f"{name} must be at most {MAX_DURATION.days} days")
-    return seconds
-
-
-def _check_text(name: str, value: object, *, required: bool) -> None:
-    if value is None and not required:
-        return
-    if not isinstance(value, str) or not value:
-        raise TypeError(f"{name} is non-empty text, not {value!r}")
+    """A ``RunTiming`` from seconds or timedeltas (``None``: not set)."""
+    return RunTiming(
+        **{n: None if v is None else checks.duration(n, v) for n, v in durations.items()}
+    )

@@ -1,7 +1,11 @@
 """Per-mock settings: how long simulated phases take and the account quotas.
 
 Every value can be changed through the control API (``mock.settings``) and
-applies to the mock it belongs to only.
+applies to the mock it belongs to only. Each assignment is checked (see
+``checks.Checked``): a wrong type is a ``TypeError``, a value out of range a
+``ValueError`` and a misspelt name an ``AttributeError``, all naming the
+setting and what it accepts. Durations take a ``timedelta`` or a number of
+seconds (stored as a ``timedelta``), from zero to 100 years.
 """
 
 from __future__ import annotations
@@ -9,13 +13,19 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 
+from .checks import Checked, account_id, at_least, checked_field, one_of
+
+MIN_RATE = 0.001
+"""The lowest throughput quota (one call per 1,000 s of virtual time)."""
+STORAGE_TYPES = ("STATIC", "DYNAMIC")
+
 
 def _seconds(value: float) -> _dt.timedelta:
     return _dt.timedelta(seconds=value)
 
 
 @dataclass(slots=True)
-class RunTiming:
+class RunTiming(Checked):
     """How long a run spends in each phase; ``None`` inherits the next level.
 
     ``running`` is the whole RUNNING phase; when ``None`` it is the sum of the
@@ -52,7 +62,7 @@ def default_run_timing() -> RunTiming:
 
 
 @dataclass
-class Durations:
+class Durations(Checked):
     """How long each simulated phase lasts in virtual time."""
 
     run: RunTiming = field(default_factory=default_run_timing)
@@ -74,36 +84,46 @@ class Durations:
     """A batch's run settings are validated while PENDING, then SUBMITTING starts."""
 
 
+def _count(default: int) -> int:
+    """A count quota: a whole number, zero or more."""
+    return checked_field(default, at_least(0))
+
+
+def _rate(default: float) -> float:
+    """A throughput quota: calls per second, at least ``MIN_RATE``."""
+    return checked_field(default, at_least(MIN_RATE))
+
+
 @dataclass
-class Quotas:
+class Quotas(Checked):
     """Account quotas. Count quotas raise ServiceQuotaExceededException (402)."""
 
-    max_workflows: int = 1000
-    max_runs: int = 100_000
+    max_workflows: int = _count(1000)
+    max_runs: int = _count(100_000)
     """Stored runs (active and inactive), the retention limit (L-C9679DBC)."""
-    max_concurrent_runs: int = 100
+    max_concurrent_runs: int = _count(100)
     """Runs in STARTING, RUNNING or STOPPING at once; further runs wait in PENDING."""
-    max_versions_per_workflow: int = 1000
-    max_run_groups: int = 1000
-    max_run_caches: int = 1000
-    max_configurations: int = 10
-    max_shares_per_workflow: int = 100
-    start_run_tps: float = 1.0
+    max_versions_per_workflow: int = _count(1000)
+    max_run_groups: int = _count(1000)
+    max_run_caches: int = _count(1000)
+    max_configurations: int = _count(10)
+    max_shares_per_workflow: int = _count(100)
+    start_run_tps: float = _rate(1.0)
     """StartRun throughput: batch runs are submitted one every 1/tps seconds."""
-    cancel_run_tps: float = 10.0
+    cancel_run_tps: float = _rate(10.0)
     """CancelRun throughput, which CancelRunBatch shares."""
-    delete_run_tps: float = 10.0
+    delete_run_tps: float = _rate(10.0)
     """DeleteRun throughput, which DeleteRunBatch shares."""
-    max_tags_per_resource: int = 50
-    max_definition_bytes: int = 100 * 1024 * 1024
-    max_parameter_bytes: int = 50_000
+    max_tags_per_resource: int = _count(50)
+    max_definition_bytes: int = _count(100 * 1024 * 1024)
+    max_parameter_bytes: int = _count(50_000)
 
 
 MIB = 1024 * 1024
 
 
 @dataclass
-class StorageDurations:
+class StorageDurations(Checked):
     """How long the storage plane's phases last in virtual time.
 
     Job defaults end well inside the job waiters' 600 s (20 polls, 30 s apart).
@@ -133,35 +153,35 @@ class StorageDurations:
 
 
 @dataclass
-class StorageQuotas:
+class StorageQuotas(Checked):
     """Storage quotas: counts raise ServiceQuotaExceededException (402)."""
 
-    max_sequence_stores: int = 100
-    max_read_sets_per_store: int = 1_000_000
-    max_reference_stores: int = 1
-    max_references_per_store: int = 10_000
-    max_concurrent_import_jobs: int = 10
+    max_sequence_stores: int = _count(100)
+    max_read_sets_per_store: int = _count(1_000_000)
+    max_reference_stores: int = _count(1)
+    max_references_per_store: int = _count(10_000)
+    max_concurrent_import_jobs: int = _count(10)
     """Read set and reference import jobs (SUBMITTED or IN_PROGRESS) together."""
-    max_concurrent_export_jobs: int = 10
-    max_concurrent_activation_jobs: int = 10
-    max_part_bytes: int = 100 * MIB
+    max_concurrent_export_jobs: int = _count(10)
+    max_concurrent_activation_jobs: int = _count(10)
+    max_part_bytes: int = checked_field(100 * MIB, at_least(1))
     """UploadReadSetPart: the largest part (the service says 100 MB)."""
-    max_propagated_tags: int = 5
+    max_propagated_tags: int = _count(5)
     """propagatedSetLevelTags per sequence store (the model allows 50)."""
-    max_access_policy_bytes: int = 15 * 1024
+    max_access_policy_bytes: int = _count(15 * 1024)
 
 
 @dataclass
-class Storage:
+class Storage(Checked):
     """The storage plane: sequence stores, read sets, references, their jobs."""
 
-    read_part_size: int = 100 * MIB
+    read_part_size: int = checked_field(100 * MIB, at_least(1))
     """``partSize`` reported in ``files`` and the size GetReadSet/GetReference serve
     (raised for a file that would otherwise need more than 10,000 parts)."""
-    storage_uri_failure: str = "run"
+    storage_uri_failure: str = checked_field("run", one_of("run", "start"))
     """An ``omics://`` run parameter naming a missing or ARCHIVED read set or reference:
     ``"run"`` fails the run when it starts, ``"start"`` refuses StartRun."""
-    missing_bucket: str = "synthesize"
+    missing_bucket: str = checked_field("synthesize", one_of("synthesize", "fail"))
     """An import source in a bucket no S3 source knows (no moto, nothing registered):
     ``"synthesize"`` makes deterministic content, ``"fail"`` fails the source."""
     one_reference_import_per_store: bool = True
@@ -171,19 +191,19 @@ class Storage:
 
 
 @dataclass
-class Settings:
+class Settings(Checked):
     """Everything a test may tune for one mock."""
 
-    default_account_id: str = "123456789012"
-    default_storage_type: str = "STATIC"
+    default_account_id: str = checked_field("123456789012", account_id)
+    default_storage_type: str = checked_field("STATIC", one_of(*STORAGE_TYPES))
     """Storage type for runs when neither the request nor the workflow sets one."""
     retain_runs_evict_remove_runs: bool = True
     """At the run limit, a new RETAIN run also evicts the oldest REMOVE run."""
-    request_log_size: int = 10_000
+    request_log_size: int = checked_field(10_000, at_least(0))
     """How many of the most recent requests the request log keeps (0: none)."""
-    id_seed: str | int | None = None
+    id_seed: int | None = None
     """Changes the sequence of IDs each account and Region hands out (``None``: the
-    same IDs in every fresh mock)."""
+    same IDs in every fresh mock). Read when an account and Region is first used."""
     durations: Durations = field(default_factory=Durations)
     quotas: Quotas = field(default_factory=Quotas)
     storage: Storage = field(default_factory=Storage)

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..kernel.checks import model_text
 from ..kernel.scheduler import Event
 from ..kernel.settings import RunTiming
 from .tasks import CACHE_HIT_SHARE, Task, TaskTemplate
@@ -37,23 +38,32 @@ DEFAULT_NEXTFLOW_VERSION = "24.10.0"
 _ENGINE_VERSION = re.compile(r"(\d{2})\.(\d{2})(?:\.(\d))?")
 
 
+check_failure_reason = model_text("RunFailureReason")
+"""A ``failureReason`` GetRun can show: 1 to 64 printable characters."""
+check_status_message = model_text("RunStatusMessage")
+"""A ``statusMessage`` GetRun can show: printable characters."""
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """How a run ends if nothing interferes: COMPLETED, or FAILED with a reason."""
+    """How a run ends if nothing interferes: COMPLETED, or FAILED with an optional
+    ``failureReason`` and ``statusMessage`` (checked when the outcome is made)."""
 
     status: str = COMPLETED
     reason: str | None = None
     message: str | None = None
 
     def __post_init__(self) -> None:
+        if not isinstance(self.status, str):
+            raise TypeError(f"an outcome's status is a string, not {type(self.status).__name__}")
         if self.status not in OUTCOMES:
-            raise ValueError(
-                f"an outcome's status is one of {', '.join(OUTCOMES)}, not {self.status!r}"
-            )
-        for name in ("reason", "message"):
-            value = getattr(self, name)
-            if value is not None and not isinstance(value, str):
-                raise TypeError(f"an outcome's {name} is text or None, not {value!r}")
+            raise ValueError(f"an outcome's status is COMPLETED or FAILED, not {self.status!r}")
+        if self.status == COMPLETED and (self.reason is not None or self.message is not None):
+            raise ValueError("only a FAILED outcome has a reason or a message")
+        if self.reason is not None:
+            check_failure_reason("the outcome's reason", self.reason)
+        if self.message is not None:
+            check_status_message("the outcome's message", self.message)
 
 
 @dataclass(eq=False, slots=True)

@@ -305,7 +305,9 @@ def find_run(
     if isinstance(run_id, int) and not isinstance(run_id, bool):
         run_id = str(run_id)
     if not isinstance(run_id, str):
-        raise TypeError(f"a run ID is a string such as '1234567', not {run_id!r}")
+        raise TypeError(f"run_id must be a string such as '1234567' (or an int), not {run_id!r}")
+    if not run_id:
+        raise ValueError("run_id must not be empty")
     found = []
     for backend in state.backends():
         if account_id is not None and backend.account_id != account_id:
