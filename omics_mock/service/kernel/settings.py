@@ -100,6 +100,38 @@ class Quotas:
 
 
 @dataclass
+class Artifacts:
+    """What runs leave behind in S3, CloudWatch Logs and EventBridge (docs/artifacts.md).
+
+    Each kind can be switched off; the other fields choose between plausible
+    behaviours where the service's documentation is silent (UNCONFIRMED).
+    """
+
+    outputs: bool = True
+    """Workflow outputs (``out/...``), ``logs/outputs.json`` and ``logs/engine.log`` in S3."""
+    cache_entries: bool = True
+    """Run-cache entries in S3 and the run cache's log stream."""
+    logs: bool = True
+    """Streams in the ``/aws/omics/WorkflowLog`` log group (run, tasks, engine, manifest)."""
+    events: bool = True
+    """Status-change events on the account's default EventBridge bus."""
+    run_output_uri: str = "RUN_ID_AND_UUID"
+    """``runOutputUri`` under SERVICE_DEFINED: ``<outputUri>/<runId>/<runUuid>``
+    (``RUN_ID_AND_UUID``) or ``<outputUri>/<runId>`` (``RUN_ID``)."""
+    wdl_outputs_summary: str = "outputs.json"
+    """Name of the WDL outputs summary under ``logs/`` (the docs also say ``output.json``)."""
+    engine_log_for_cancelled: bool = True
+    """Whether a cancelled run still delivers ``logs/engine.log`` to S3."""
+    engine_stream_always: bool = False
+    """Whether every ended run gets a ``run/<id>/engine`` stream (the docs: failed runs only)."""
+    export_fails_without_bucket: bool = True
+    """A run whose output bucket does not exist ends FAILED with ``EXPORT_FAILED``."""
+    cancelled_runs_fill_cache: bool = False
+    """Whether a cancelled run's completed tasks become cache entries (the docs say they do;
+    omics-mock's earlier releases cached nothing for cancelled runs)."""
+
+
+@dataclass
 class Settings:
     """Everything a test may tune for one mock."""
 
@@ -115,3 +147,4 @@ class Settings:
     same IDs in every fresh mock)."""
     durations: Durations = field(default_factory=Durations)
     quotas: Quotas = field(default_factory=Quotas)
+    artifacts: Artifacts = field(default_factory=Artifacts)

@@ -23,6 +23,8 @@ class RunCache:
     arn: str
     creation_time: _dt.datetime
     cache_s3_uri: str
+    uuid: str = field(default_factory=new_uuid)
+    """Names the cache's folder under ``cacheS3Location`` and its log stream."""
     cache_behavior: str = "CACHE_ON_FAILURE"
     cache_bucket_owner_id: str | None = None
     name: str | None = None
@@ -56,8 +58,9 @@ class RunCache:
             output["description"] = self.description
         return output
 
-    def entry_uri(self) -> str:
-        return f"{self.cache_s3_uri.rstrip('/')}/{new_uuid()}/"
+    def entry_uri(self, run_id: str, task_id: str) -> str:
+        """``<cacheS3Location>/<cacheUuid>/<runId>/<taskId>/<entryUuid>/`` (a new entry)."""
+        return f"{self.cache_s3_uri.rstrip('/')}/{self.uuid}/{run_id}/{task_id}/{new_uuid()}/"
 
 
 def cache_key(run: Run, index: int) -> CacheKey:
