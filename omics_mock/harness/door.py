@@ -18,6 +18,9 @@ from ..wire.pipeline import Pipeline, RequestContext
 from .faults import FaultQueue
 from .request_log import RequestLog, RequestRecord
 
+_inside = threading.local()
+"""How deep the current thread is in answering an omics request."""
+
 
 class Accounts:
     """Which account each access key acts as (see ``docs/accounts.md``)."""
@@ -63,7 +66,18 @@ class Door:
             self.faults.raise_if_due(spec.name)
         state.catch_up_shared()
         account = self.accounts.account_for(context.access_key, state.settings.default_account_id)
-        return state.backend(account, context.region).call(spec, params)
+        _inside.depth = getattr(_inside, "depth", 0) + 1
+        try:
+            return state.backend(account, context.region).call(spec, params)
+        finally:
+            _inside.depth -= 1
+
+    def before_other_request(self) -> None:
+        """A request to another AWS service (moto, in this process) is about to be answered:
+        what runs wrote by now (outputs, logs, events) is written first. Requests the
+        service itself makes while answering (reading a definition) change nothing."""
+        if not getattr(_inside, "depth", 0):
+            self.state.catch_up_all()
 
     def record(
         self,

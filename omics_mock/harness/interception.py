@@ -4,7 +4,9 @@ While a mock is active (and only then), these patches are in place; the first
 mock to start installs them and the last to stop takes them out, so importing
 omics-mock, or loading its pytest plugin, changes nothing in botocore:
 
-* ``Endpoint._do_get_response`` tags an omics request with its operation and
+* ``Endpoint._do_get_response`` tags an omics request with its operation (and,
+  for a request to another service, which moto may answer, first brings the
+  simulation up to now, so what runs wrote by now is there to read) and
   ``Endpoint._send`` (reached only when no ``before-send`` handler answered:
   a user's canned answer or a ``Stubber`` win, at no cost) answers it from
   the mock instead of the network. Being class-level, they catch every client,
@@ -172,8 +174,12 @@ class Interceptor:
         def _do_get_response(
             endpoint: Any, request: Any, operation_model: Any, context: Any
         ) -> Any:
-            if self.door is not None and operation_model.service_model.endpoint_prefix == "omics":
-                setattr(request, _OPERATION_ATTR, operation_model.name)
+            door = self.door
+            if door is not None:
+                if operation_model.service_model.endpoint_prefix == "omics":
+                    setattr(request, _OPERATION_ATTR, operation_model.name)
+                else:
+                    door.before_other_request()
             return patch.original(endpoint, request, operation_model, context)
 
         return _do_get_response

@@ -11,6 +11,7 @@ from .batches.ops import Batches
 from .configurations.ops import Configurations
 from .kernel.settings import Settings
 from .kernel.state import Family, ServiceState
+from .run_artifacts.ops import RunArtifacts
 from .run_caches.ops import RunCaches
 from .run_groups.ops import RunGroups
 from .runs.ops import Runs
@@ -27,6 +28,7 @@ FAMILIES: tuple[type[Family], ...] = (
     Shares,
     Batches,
     Tags,
+    RunArtifacts,
 )
 
 

@@ -12,6 +12,8 @@ Reached from the mock object (``with mock_omics() as m``), or from the
 * ``m.ready2run``: the READY2RUN catalogue;
 * ``m.runs``: force run outcomes, script them per workflow, set durations,
   switch to per-poll progress;
+* ``m.artifacts``: what runs wrote to S3, CloudWatch Logs and EventBridge (read
+  without moto), and scripting what they write;
 * ``m.inspect(account, region)``: a read-only view of one backend (unstable).
 """
 
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from ...service.kernel.clock import VirtualClock
 from ...service.kernel.settings import Settings
 from ..request_log import RequestRecord
+from .artifacts import ArtifactsControl
 from .resources import AccountsControl, Faults, Ready2RunControl, S3Objects
 from .runs import RunsControl
 
@@ -62,6 +65,7 @@ class Control:
         self.s3 = S3Objects(self._current_door)
         self.ready2run = Ready2RunControl(self._current_door)
         self.runs = RunsControl(lambda: self._door.state)
+        self.artifacts = ArtifactsControl(lambda: self._door.state)
 
     def _current_door(self) -> Door:
         return self._door

@@ -1,0 +1,303 @@
+"""What runs leave behind: S3 objects, CloudWatch Logs streams, EventBridge events.
+
+Each test runs twice: read through moto's S3, Logs and an SQS queue behind an
+EventBridge rule (``moto``), and through the control API with nothing else
+installed (``memory``). The assertions are the same.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from .artifacts_world import BUCKET, OUT, MemoryWorld, MotoWorld, World, moto_session
+
+ISO_MS = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+
+
+@pytest.fixture(params=["memory", "moto"])
+def world(request: Any, omics_mock: Any, omics: Any) -> Iterator[World]:
+    if request.param == "memory":
+        yield MemoryWorld(omics_mock, omics)
+        return
+    moto = pytest.importorskip("moto")
+    with moto.mock_aws():
+        yield MotoWorld(omics_mock, omics, moto_session())
+
+
+def under(run: dict[str, Any]) -> str:
+    return run["runOutputUri"] + "/"
+
+
+def run_events(world: World, run: dict[str, Any]) -> list[str]:
+    return [
+        e["detail"]["status"]
+        for e in world.events()
+        if e["detail-type"] == "Run Status Change" and e["detail"]["runId"] == run["id"]
+    ]
+
+
+def manifest(world: World, run: dict[str, Any]) -> list[dict[str, Any]]:
+    return world.records(f"manifest/run/{run['id']}/{run['uuid']}")
+
+
+def codes(world: World, run: dict[str, Any]) -> list[str]:
+    return [r["logMessage"] for r in world.records(f"run/{run['id']}")]
+
+
+# -- S3 -----------------------------------------------------------------------------------
+
+
+def test_completed_wdl_run_writes_its_outputs_summary_and_engine_log(world: World) -> None:
+    run = world.start(world.workflow("WDL"))
+    world.finish()
+    assert run["runOutputUri"] == f"{OUT}{run['id']}/{run['uuid']}"
+    written = world.objects(under(run))
+    assert sorted(written) == [
+        "logs/engine.log",
+        "logs/outputs.json",
+        "out/bam/bam.txt",
+        "out/vcfs/0/vcfs.txt",
+    ]
+    summary = json.loads(written["logs/outputs.json"])
+    assert summary == {
+        "wgs.bam": f"{under(run)}out/bam/bam.txt",
+        "wgs.vcfs": [f"{under(run)}out/vcfs/0/vcfs.txt"],
+        "wgs.count": 3,
+    }
+    assert run["id"].encode() in written["out/bam/bam.txt"]
+    assert b"completed" in written["logs/engine.log"]
+
+
+def test_cwl_summary_gives_each_file_its_size(world: World) -> None:
+    run = world.start(world.workflow("CWL"))
+    world.finish()
+    written = world.objects(under(run))
+    assert sorted(written) == ["logs/engine.log", "logs/outputs.json", "out/report.txt"]
+    summary = json.loads(written["logs/outputs.json"])
+    assert summary == {
+        "report": {
+            "location": f"{under(run)}out/report.txt",
+            "basename": "report.txt",
+            "class": "File",
+            "size": len(written["out/report.txt"]),
+        }
+    }
+
+
+def test_nextflow_exports_what_is_published_under_pubdir_and_no_summary(world: World) -> None:
+    run = world.start(world.workflow("NEXTFLOW"))
+    world.finish()
+    assert sorted(world.objects(under(run))) == [
+        "logs/engine.log",
+        "out/aligned/align.txt",
+        "out/report.txt",
+    ]
+
+
+def test_failed_run_exports_no_outputs_but_its_engine_log(world: World) -> None:
+    workflow = world.workflow("WDL")
+    world.mock.runs.script(workflow, [("FAILED", "OutOfMemory")])
+    run = world.start(workflow)
+    world.finish()
+    assert sorted(world.objects(under(run))) == ["logs/engine.log"]
+    engine = world.messages(f"run/{run['id']}/engine")
+    assert "call_variants" in engine[-2] and "OutOfMemory" in engine[-2]
+    got = world.omics.get_run(id=run["id"])
+    assert got["logLocation"]["engineLogStream"].endswith(f":log-stream:run/{run['id']}/engine")
+    assert codes(world, run)[-5:] == [
+        "TASK_FAILED",
+        "STOPPING_RUN",
+        "MAX_FILE_SYSTEM_USAGE",
+        "ENGINE_LOG_GENERATED",
+        "RUN_FAILED",
+    ]
+    assert run_events(world, run)[-1] == "FAILED"
+
+
+def test_cancelled_run_exports_no_outputs(world: World) -> None:
+    run = world.start(world.workflow("WDL"))
+    world.finish(minutes=3)
+    world.omics.cancel_run(id=run["id"])
+    world.finish()
+    assert sorted(world.objects(under(run))) == ["logs/engine.log"]
+    assert run_events(world, run)[-2:] == ["STOPPING", "CANCELLED"]
+    assert codes(world, run)[-1] == "RUN_CANCELLED"
+
+
+def test_a_missing_output_bucket_ends_the_run_failed_with_export_failed(world: World) -> None:
+    if isinstance(world, MemoryWorld):
+        world.mock.artifacts.deny_bucket("nowhere")
+    run = world.start(world.workflow("WDL"), outputUri="s3://nowhere/out/")
+    world.finish()
+    got = world.omics.get_run(id=run["id"])
+    assert (got["status"], got["failureReason"]) == ("FAILED", "EXPORT_FAILED")
+    assert got["statusMessage"] == (
+        "The export failed. Check that the output bucket exists and the run role has "
+        "write permission to the bucket."
+    )
+    if isinstance(world, MotoWorld):
+        assert "nowhere" not in [b["Name"] for b in world.s3.list_buckets()["Buckets"]]
+    else:
+        assert world.objects(under(run)) == {}
+    assert "EXPORT_FAILED" in codes(world, run)
+    assert manifest(world, run)[0]["failureReason"] == "EXPORT_FAILED"
+
+
+# -- CloudWatch Logs ------------------------------------------------------------------------
+
+
+def test_run_log_is_one_json_object_per_step(world: World) -> None:
+    run = world.start(world.workflow("WDL"))
+    world.finish()
+    records = world.records(f"run/{run['id']}")
+    assert all(set(r) == {"runStatus", "logMessage", "message"} for r in records)
+    tasks = world.omics.list_run_tasks(id=run["id"])["items"]
+    expected = ["CREATING_RUN", "STARTING_RUN", "SET_WORKFLOW_TIMEOUT", "RUNNING_WORKFLOW"]
+    expected += ["IMPORTING_FILES", "IMPORT_COMPLETED"]
+    for _ in tasks:
+        expected += ["STARTING_TASK", "RUNNING_TASK", "TASK_COMPLETED"]
+    expected += ["STOPPING_RUN", "MAX_FILE_SYSTEM_USAGE", "EXPORTING_OUTPUTS", "EXPORT_COMPLETED"]
+    expected += ["RUN_COMPLETED"]
+    assert [r["logMessage"] for r in records] == expected
+    assert records[0]["runStatus"] == "PENDING" and records[-1]["runStatus"] == "COMPLETED"
+    got = world.omics.get_run(id=run["id"])
+    stopped = int(got["stopTime"].timestamp() * 1000)
+    assert world.timestamps(f"run/{run['id']}")[-1] == stopped
+
+
+def test_each_task_has_a_stream_within_its_running_time(world: World) -> None:
+    run = world.start(world.workflow("WDL"))
+    world.finish()
+    for item in world.omics.list_run_tasks(id=run["id"])["items"]:
+        task = world.omics.get_run_task(id=run["id"], taskId=item["taskId"])
+        stream = task["logStream"].split(":log-stream:")[1]
+        assert stream == f"run/{run['id']}/task/{item['taskId']}"
+        stamps = world.timestamps(stream)
+        start, stop = (int(task[k].timestamp() * 1000) for k in ("startTime", "stopTime"))
+        assert stamps and start == stamps[0] and stamps[-1] <= stop
+        assert stop - stamps[-1] <= 15 * 60 * 1000
+        assert item["name"] in world.messages(stream)[0]
+
+
+def test_manifest_has_the_run_record_first_then_one_per_task(world: World) -> None:
+    run = world.start(world.workflow("WDL"), storageType="STATIC", storageCapacity=1200)
+    world.finish()
+    records = manifest(world, run)
+    first, tasks = records[0], records[1:]
+    assert first["arn"] == run["arn"] and first["uuid"] == run["uuid"] and "cpus" not in first
+    assert first["workflow"] == f"arn:aws:omics:us-east-1:123456789012:workflow/{run['workflowId']}"
+    assert (first["storageType"], first["storageCapacity"]) == ("STATIC", 1200)
+    assert first["outputUri"] == OUT and first["status"] == "COMPLETED"
+    assert all(ISO_MS.match(first[k]) for k in ("creationTime", "startTime", "stopTime"))
+    assert first["metrics"]["runningSeconds"] > 0
+    listed = world.omics.list_run_tasks(id=run["id"])["items"]
+    assert [t["arn"].rsplit("/", 1)[1] for t in tasks] == [t["taskId"] for t in listed]
+    for task in tasks:
+        assert task["arn"].startswith("arn:aws:omics:us-east-1:123456789012:task/")
+        assert task["status"] == "COMPLETED" and task["run"] == run["arn"]
+        metrics = task["metrics"]
+        assert metrics["cpusAverage"] <= metrics["cpusMaximum"] <= metrics["cpusReserved"]
+        assert metrics["memoryMaximumGiB"] <= metrics["memoryReservedGiB"]
+        assert task["creationTime"] < task["stopTime"]
+    assert tasks[0]["instanceType"] == "omics.c.xlarge" and tasks[0]["cpus"] == 4
+
+
+def test_log_level_off_writes_no_stream(world: World) -> None:
+    run = world.start(world.workflow("WDL"), logLevel="OFF")
+    world.finish()
+    assert [s for s in world.streams() if run["id"] in s] == []
+    assert "logLocation" not in world.omics.get_run(id=run["id"])
+    assert run_events(world, run)[-1] == "COMPLETED"
+
+
+# -- EventBridge ---------------------------------------------------------------------------
+
+
+def test_one_event_per_transition_in_order_with_the_run_details(world: World) -> None:
+    run = world.start(world.workflow("WDL"))
+    world.finish()
+    events = world.events()
+    assert run_events(world, run) == ["PENDING", "STARTING", "RUNNING", "STOPPING", "COMPLETED"]
+    last = events[-1]
+    assert last["source"] == "aws.omics" and last["account"] == "123456789012"
+    assert last["resources"] == [run["arn"]] and re.match(r"\d{4}-.*T.*\d\dZ$", last["time"])
+    assert last["detail"] == {
+        "omicsVersion": "1.0.0",
+        "arn": run["arn"],
+        "status": "COMPLETED",
+        "uuid": run["uuid"],
+        "runId": run["id"],
+        "runName": "sample-1",
+        "runOutputUri": run["runOutputUri"],
+        "workflowId": run["workflowId"],
+        "workflowName": "wf-wdl",
+    }
+    by_task: dict[str, list[str]] = {}
+    for event in events:
+        if event["detail-type"] == "Task Status Change":
+            assert event["detail"]["runArn"] == run["arn"]
+            by_task.setdefault(event["detail"]["arn"], []).append(event["detail"]["status"])
+    assert list(by_task.values()) == [
+        ["PENDING", "STARTING", "RUNNING", "STOPPING", "COMPLETED"]
+    ] * len(by_task)
+    assert len(by_task) == 2
+
+
+def test_events_arrive_as_time_passes(world: World) -> None:
+    run = world.start(world.workflow("WDL"))
+    assert run_events(world, run) == ["PENDING"]
+    world.finish(minutes=1)
+    assert run_events(world, run) == ["PENDING", "STARTING"]
+
+
+def test_deleting_a_run_sends_deleted_and_keeps_what_it_wrote(world: World) -> None:
+    run = world.start(world.workflow("WDL"))
+    world.finish()
+    world.omics.delete_run(id=run["id"])
+    assert run_events(world, run)[-2:] == ["COMPLETED", "DELETED"]
+    assert "logs/outputs.json" in world.objects(under(run))
+    assert manifest(world, run)[0]["arn"] == run["arn"]
+
+
+# -- run caches --------------------------------------------------------------------------
+
+
+def test_cache_entries_are_written_and_a_later_run_hits_them(world: World) -> None:
+    location = f"s3://{BUCKET}/cache"
+    cache = world.omics.create_run_cache(cacheS3Location=location, cacheBehavior="CACHE_ALWAYS")
+    workflow = world.workflow("WDL")
+    first = world.start(workflow, cacheId=cache["id"])
+    world.finish()
+    second = world.start(workflow, cacheId=cache["id"])
+    world.finish()
+    cache_uuid = None
+    entries = world.objects(f"{location}/")
+    first_tasks = world.omics.list_run_tasks(id=first["id"])["items"]
+    folders = {key.rsplit("/", 1)[0] for key in entries}
+    assert len(folders) == len(first_tasks)
+    for folder in folders:
+        cache_folder, run_id, task_id, entry = folder.split("/")
+        assert run_id == first["id"] and task_id in {t["taskId"] for t in first_tasks}
+        assert f"{folder}/{entry}.json" in entries
+        cache_uuid = cache_folder
+    hits = world.omics.list_run_tasks(id=second["id"])["items"]
+    assert all(t["cacheHit"] for t in hits)
+    assert {t["cacheS3Uri"].rstrip("/") for t in hits} == {f"{location}/{f}" for f in folders}
+    stream = f"runCache/{cache['id']}/{cache_uuid}"
+    logged = [json.loads(m)["logMessage"] for m in world.messages(stream)]
+    assert logged.count("CACHE_MISS") == 2 and logged.count("CACHE_ENTRY_CREATED") == 2
+    assert logged[-2:] == ["CACHE_HIT", "CACHE_HIT"]
+    cached = manifest(world, second)[1:]
+    assert all(t["metrics"] == {} and "creationTime" not in t for t in cached)
+    hit_events = [
+        e["detail"]["status"]
+        for e in world.events()
+        if e["detail-type"] == "Task Status Change" and e["detail"]["runId"] == second["id"]
+    ]
+    assert hit_events == ["COMPLETED", "COMPLETED"]
+    assert sorted(world.objects(under(second))) == sorted(world.objects(under(first)))
