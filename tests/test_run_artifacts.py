@@ -301,3 +301,62 @@ def test_cache_entries_are_written_and_a_later_run_hits_them(world: World) -> No
     ]
     assert hit_events == ["COMPLETED", "COMPLETED"]
     assert sorted(world.objects(under(second))) == sorted(world.objects(under(first)))
+
+
+# -- scripted content and switches ----------------------------------------------------------
+
+
+def test_scripted_outputs_are_written_with_their_names_and_bytes(world: World) -> None:
+    workflow = world.workflow("WDL")
+    world.mock.artifacts.set_outputs(
+        {
+            "bam": ("NA12878.bam", b"BAM\x01"),
+            "vcfs": [("chr1.vcf", "##fileformat=VCFv4.2\n"), ("chr2.vcf", b"##")],
+            "count": 7,
+            "qc": ("qc.html", "<html/>"),
+        },
+        workflow_id=workflow,
+    )
+    run = world.start(workflow)
+    world.finish()
+    written = world.objects(under(run))
+    assert written["out/bam/NA12878.bam"] == b"BAM\x01"
+    assert written["out/vcfs/0/chr1.vcf"] == b"##fileformat=VCFv4.2\n"
+    assert written["out/vcfs/1/chr2.vcf"] == b"##"
+    assert written["out/qc/qc.html"] == b"<html/>"
+    summary = json.loads(written["logs/outputs.json"])
+    assert summary["wgs.count"] == 7
+    assert summary["wgs.qc"] == f"{under(run)}out/qc/qc.html"
+
+
+def test_scripted_task_and_failure_lines_fill_the_logs(world: World) -> None:
+    workflow = world.workflow("WDL")
+    world.mock.artifacts.set_task_logs(
+        ["[M::bwa] read 100 sequences", "done"], task="align", workflow_id=workflow
+    )
+    run = world.start(workflow)
+    world.mock.artifacts.set_failure_logs(["java.lang.OutOfMemoryError: heap"], run_id=run["id"])
+    world.finish(minutes=5)  # align ran from 150 s to 250 s, call_variants runs at 300 s
+    world.mock.runs.fail(run["id"], reason="OutOfMemory", message="call_variants ran out of memory")
+    world.finish()
+    tasks = {t["name"]: t["taskId"] for t in world.omics.list_run_tasks(id=run["id"])["items"]}
+    assert world.messages(f"run/{run['id']}/task/{tasks['align']}") == [
+        "[M::bwa] read 100 sequences",
+        "done",
+    ]
+    failed = world.messages(f"run/{run['id']}/task/{tasks['call_variants']}")
+    assert failed[-1] == "java.lang.OutOfMemoryError: heap"
+    assert world.messages(f"run/{run['id']}/engine")[-2] == "java.lang.OutOfMemoryError: heap"
+
+
+@pytest.mark.parametrize("kind", ["outputs", "logs", "events"])
+def test_each_kind_of_artefact_can_be_switched_off(world: World, kind: str) -> None:
+    setattr(world.mock.settings.artifacts, kind, False)
+    run = world.start(world.workflow("WDL"))
+    world.finish()
+    written = {
+        "outputs": bool(world.objects(under(run))),
+        "logs": any(run["id"] in stream for stream in world.streams()),
+        "events": bool(run_events(world, run)),
+    }
+    assert written == {name: name != kind for name in written}

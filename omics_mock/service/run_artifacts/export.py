@@ -8,7 +8,6 @@ Written at the run's ``stopTime``, before its manifest and its last event
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 
 from ..runs.model import CANCELLED, COMPLETED, FAILED, LOG_GROUP, Run
@@ -23,7 +22,6 @@ EXPORT_FAILED_MESSAGE = (
     "The export failed. Check that the output bucket exists and the run role has write "
     "permission to the bucket."
 )
-_LINE_STEP = _dt.timedelta(seconds=1)
 
 
 def split_s3(uri: str) -> tuple[str, str]:
@@ -72,9 +70,8 @@ def export_items(ctx: RunContext, out: Collector, ends: list[TaskEnd], run_log: 
         _cache_entries(ctx, out, ends)
     if ctx.logs and has_engine_stream(run, settings.engine_stream_always):
         stream = f"run/{run.id}/engine"
-        for n, text in enumerate(engine):
-            line_at = at - (len(engine) - 1 - n) * _LINE_STEP
-            out.add(line_at, RANK_END, f"eng:{n}", LogEvent(LOG_GROUP, stream, text))
+        for n, text in enumerate(engine):  # all at stopTime: known only when the run ends
+            out.add(at, RANK_END, f"eng:{n}", LogEvent(LOG_GROUP, stream, text))
         arn = run.log_stream_arn(stream)
         text = entry("STOPPING", "ENGINE_LOG_GENERATED", f"Engine log stream: {arn}")
         run_log(at, RANK_END, "engine", text)

@@ -129,7 +129,8 @@ def task_list_item(run: Run, task: Task, now: _dt.datetime) -> dict[str, Any]:
 def task_output(run: Run, task: Task, now: _dt.datetime) -> dict[str, Any]:
     """A task as GetRunTask shows it."""
     output = task_list_item(run, task, now)
-    output["logStream"] = run.log_stream_arn(f"run/{run.id}/task/{task.id}")
+    if run.log_level != "OFF" and not task.cache_hit:
+        output["logStream"] = run.log_stream_arn(f"run/{run.id}/task/{task.id}")
     if output["status"] == "FAILED":
         output["failureReason"] = (run.failure_reason or "TASK_FAILED")[:64]
         output["statusMessage"] = (
