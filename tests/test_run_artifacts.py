@@ -360,3 +360,48 @@ def test_each_kind_of_artefact_can_be_switched_off(world: World, kind: str) -> N
         "events": bool(run_events(world, run)),
     }
     assert written == {name: name != kind for name in written}
+
+
+# -- other resources ----------------------------------------------------------------------
+
+
+def test_a_batch_sends_each_status_with_string_counts_after_its_runs(world: World) -> None:
+    workflow = world.workflow("WDL")
+    batch = world.omics.start_run_batch(
+        batchName="cohort",
+        defaultRunSetting={"workflowId": workflow, "roleArn": "arn:aws:iam::123456789012:role/r"},
+        batchRunSettings={
+            "inlineSettings": [
+                {"runSettingId": f"s{i}", "outputUri": OUT, "parameters": {"sample": f"S{i}"}}
+                for i in range(2)
+            ]
+        },
+    )
+    world.finish(minutes=90)
+    events = world.events()
+    kinds = [(e["detail-type"], e["detail"]["status"]) for e in events]
+    batch_events = [e["detail"] for e in events if e["detail-type"] == "RunBatch Status Change"]
+    assert [d["status"] for d in batch_events] == [
+        "CREATING",
+        "PENDING",
+        "SUBMITTING",
+        "INPROGRESS",
+        "PROCESSED",
+    ]
+    last = batch_events[-1]
+    assert (last["batchId"], last["batchName"], last["totalRuns"]) == (batch["id"], "cohort", "2")
+    assert (last["completedRunCount"], last["successfulStartSubmissionCount"]) == ("2", "2")
+    assert last["workflowArn"].endswith(f":workflow/{workflow}")
+    assert kinds.index(("RunBatch Status Change", "PROCESSED")) > max(
+        i for i, kind in enumerate(kinds) if kind == ("Run Status Change", "COMPLETED")
+    )
+
+
+def test_workflows_send_active_on_creation_and_deleted_on_deletion(world: World) -> None:
+    workflow = world.workflow("WDL")
+    world.omics.delete_workflow(id=workflow)
+    sent = [e for e in world.events() if e["detail-type"] == "Workflow Status Change"]
+    assert [e["detail"]["status"] for e in sent] == ["ACTIVE", "DELETED"]
+    arn = f"arn:aws:omics:us-east-1:123456789012:workflow/{workflow}"
+    assert sent[0]["resources"] == [arn] and sent[0]["detail"]["arn"] == arn
+    assert len(sent[0]["detail"]["workflowUuid"]) == 36

@@ -82,3 +82,51 @@ def envelope(
         "resources": [event.resource],
         "detail": event.detail,
     }
+
+
+def batch_event(batch: Any, workflow_arn: str, arn: Any) -> BusEvent:
+    """RunBatch Status Change: counts are JSON strings, as the service sends them."""
+    default = batch.default
+    detail: dict[str, Any] = {
+        "omicsVersion": OMICS_VERSION,
+        "arn": batch.arn,
+        "batchId": batch.id,
+        "status": batch.status,
+        "uuid": batch.uuid,
+    }
+    if batch.name is not None:
+        detail["batchName"] = batch.name
+    detail["totalRuns"] = str(batch.total_runs)
+    if batch.status == "FAILED" and batch.failure_reason:
+        detail["failureReason"] = "VALIDATION_EXCEPTION"
+        detail["failureMessage"] = batch.failure_reason
+    submissions = batch.submissions
+    detail["successfulStartSubmissionCount"] = str(submissions.successful_start)
+    detail["failedStartSubmissionCount"] = str(submissions.failed_start)
+    detail["pendingStartSubmissionCount"] = str(submissions.pending_start)
+    for status, count in batch.run_counts.items():
+        detail[f"{status.lower()}RunCount"] = str(count)
+    detail["workflowId"] = default.get("workflowId")
+    detail["workflowArn"] = workflow_arn
+    version = default.get("workflowVersionName")
+    if version is not None:
+        detail["workflowVersionArn"] = f"{workflow_arn}/version/{version}"
+    if default.get("workflowOwnerId") is not None:
+        detail["workflowOwnerId"] = default["workflowOwnerId"]
+    if default.get("cacheId") is not None:
+        detail["runCache"] = arn(f"runCache/{default['cacheId']}")
+        detail["runCacheBehavior"] = default.get("cacheBehavior") or "CACHE_ON_FAILURE"
+    return BusEvent(BATCH, batch.arn, detail)
+
+
+def workflow_event(workflow: Any, version: Any, status: str) -> BusEvent:
+    """Workflow Status Change, for a workflow or one of its versions."""
+    detail: dict[str, Any] = {
+        "omicsVersion": OMICS_VERSION,
+        "arn": workflow.arn,
+        "status": status,
+        "workflowUuid": workflow.uuid,
+    }
+    if version is not None:
+        detail["workflowVersionName"] = version.name
+    return BusEvent(WORKFLOW, workflow.arn if version is None else version.arn, detail)

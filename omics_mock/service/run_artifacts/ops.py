@@ -16,6 +16,7 @@ import datetime as _dt
 import functools
 from typing import Any
 
+from ..batches.events import BatchStatusChanged
 from ..kernel.events import reacts_to
 from ..kernel.scheduler import Event
 from ..kernel.state import Backend, Family
@@ -24,6 +25,7 @@ from ..outside.s3 import moto_is_active
 from ..run_caches.ops import RunCaches
 from ..runs.events import ExportVeto, RunRemoved, RunStatusChanged, RunSubmitted
 from ..runs.model import TERMINAL, Run
+from ..workflows.events import WorkflowStatusChanged
 from . import bus
 from .context import RunContext
 from .declared import Declared, declared_outputs
@@ -59,6 +61,9 @@ class RunArtifacts(Family):
     def __init__(self, backend: Backend) -> None:
         super().__init__(backend)
         self.trails: dict[str, Trail] = {}
+        self._open: dict[str, Trail] = {}
+        """Trails of runs that have not ended (the moto writer brings them up to date
+        before another resource's event, so that event comes after theirs)."""
         self.steering = backend.state.shared(ArtifactSteering)
         self.journal = Journal()
         self._declared: dict[tuple[str, str, str | None], Declared] = {}
@@ -103,7 +108,7 @@ class RunArtifacts(Family):
             cache = self.backend.get(RunCaches).store.get(run.cache_id)
             if cache is not None:
                 cache_stream = f"runCache/{cache.id}/{cache.uuid}"
-        trail = self.trails[run.id] = Trail(run, script, cache_stream)
+        trail = self.trails[run.id] = self._open[run.id] = Trail(run, script, cache_stream)
         self.write(trail, event.at)
 
     @reacts_to(RunStatusChanged)
@@ -119,6 +124,8 @@ class RunArtifacts(Family):
         trail = self.trails.get(run.id)
         if trail is not None:
             self.write(trail, event.at)
+        if run.status in TERMINAL:
+            self._open.pop(run.id, None)
 
     @reacts_to(RunRemoved)
     def removed(self, event: RunRemoved) -> None:
@@ -147,13 +154,25 @@ class RunArtifacts(Family):
 
     # -- other resources' events ---------------------------------------------------------------
 
+    @reacts_to(BatchStatusChanged)
+    def batch_status_changed(self, event: BatchStatusChanged) -> None:
+        batch = event.batch
+        workflow_id = batch.default.get("workflowId")
+        workflow_arn = self.backend.arn(f"workflow/{workflow_id}")
+        self.announce(bus.batch_event(batch, workflow_arn, self.backend.arn), event.at)
+
+    @reacts_to(WorkflowStatusChanged)
+    def workflow_status_changed(self, event: WorkflowStatusChanged) -> None:
+        self.announce(bus.workflow_event(event.workflow, event.version, event.status), event.at)
+
     def announce(self, event: BusEvent, at: _dt.datetime) -> None:
         """An event of another resource (a batch, a workflow), sent as it happens."""
+        if not self.backend.settings.artifacts.events:
+            return
         entry = self.journal.add(event, at, len(self.trails))
-        if moto_is_active() and self.backend.settings.artifacts.events:
-            for trail in list(self.trails.values()):
-                if trail.due is not None:
-                    self.write(trail, at)
+        if moto_is_active():
+            for trail in list(self._open.values()):
+                self.write(trail, at)
             eventbridge.deliver(
                 self.backend.account_id,
                 self.backend.region,

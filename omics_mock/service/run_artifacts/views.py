@@ -99,7 +99,7 @@ def bus_events(backend: Backend, run_id: str | None = None) -> list[dict[str, An
                     seed = f"{trail.run.uuid}/{item.key}"
                     envelope = bus.envelope(item.payload, item.at, account, region, seed)
                     timed.append((item.at, trail.run.sequence, n, envelope))
-        if run_id is None and backend.settings.artifacts.events:
+        if run_id is None:
             for n, entry in enumerate(family.journal.entries):
                 if entry.at <= now:
                     envelope = bus.envelope(entry.event, entry.at, account, region, entry.seed)
