@@ -99,6 +99,7 @@ class Interceptor:
         self._signers: list[tuple[Any, Any]] = []
         self._just_answered = threading.local()
         self._patch_set: PatchSet | None = None
+        self._moto_quiet = False  # moto's before-send handler skips omics requests
 
     @property
     def _patches(self) -> PatchSet:
@@ -178,6 +179,9 @@ class Interceptor:
             if door is not None:
                 if operation_model.service_model.endpoint_prefix == "omics":
                     setattr(request, _OPERATION_ATTR, operation_model.name)
+                    if not self._moto_quiet and _MOTO_STUBBER_MODULE in sys.modules:
+                        with self._lock:  # moto was imported after this mock started
+                            self._quiet_moto()
                 else:
                     door.before_other_request()
             return patch.original(endpoint, request, operation_model, context)
@@ -241,11 +245,15 @@ class Interceptor:
     def _quiet_moto(self) -> None:
         """moto's ``before-send`` handler skips omics events while a mock is active.
 
-        Checked at every activation, since moto may be imported after the first
-        one. If moto's internals change shape, nothing is patched (only speed is lost).
+        Checked at every activation and at the first omics request after a late import
+        of moto (else moto answers omics requests: 404). If moto's internals change
+        shape, nothing is patched.
         """
         stubber = getattr(sys.modules.get(_MOTO_STUBBER_MODULE), "BotocoreStubber", None)
-        if stubber is None or any(p.target is stubber for p in self._patches.patches):
+        if stubber is None:
+            return
+        self._moto_quiet = True
+        if any(p.target is stubber for p in self._patches.patches):
             return
         patch = self._patches.add(stubber, "__call__", None)
 
