@@ -24,22 +24,27 @@ from . import moto_backends
 logger = logging.getLogger("omics_mock")
 
 
-def deliver(account: str, region: str, envelopes: Iterable[dict[str, Any]]) -> None:
-    """Deliver each event (as EventBridge sends it) to the matching rules' targets."""
+def rules(account: str, region: str) -> list[Any]:
+    """The enabled rules of the default bus (none: nothing to deliver, nothing to build)."""
     backend = moto_backends.events(account, region)
     if backend is None:
-        return
+        return []
     try:
         bus = backend.describe_event_bus("default")
     except Exception:  # pragma: no cover - moto makes the default bus itself
-        return
-    rules = [rule for rule in bus.rules.values() if getattr(rule, "state", "ENABLED") == "ENABLED"]
-    if not rules:
+        return []
+    return [rule for rule in bus.rules.values() if getattr(rule, "state", "ENABLED") == "ENABLED"]
+
+
+def deliver(account: str, region: str, envelopes: Iterable[dict[str, Any]]) -> None:
+    """Deliver each event (as EventBridge sends it) to the matching rules' targets."""
+    enabled = rules(account, region)
+    if not enabled:
         return
     for envelope in envelopes:
         message = dict(envelope)
         message["time"] = _epoch(envelope["time"])
-        for rule in rules:
+        for rule in enabled:
             _to_rule(account, region, rule, message)
 
 

@@ -135,7 +135,6 @@ def task_lines(script: Script, task_name: str, task_id: str, template: TaskTempl
         f"({template.cpus} vCPUs, {template.memory} GiB)",
         f"[{task_name}] processing inputs",
         f"[{task_name}] writing outputs",
-        f"[{task_name}] done",
     ]
 
 

@@ -27,6 +27,8 @@ class RunContext:
     arn: Callable[[str], str]
     """``arn:aws:omics:<region>:<account>:<resource>``."""
     new_task_id: Callable[[], str]
+    events: bool = True
+    """Whether bus events are rendered (``settings.events``, and someone to deliver to)."""
 
     @property
     def logs(self) -> bool:
@@ -39,6 +41,10 @@ class Collector:
     def __init__(self, since: _dt.datetime | None) -> None:
         self.since = since
         self.items: list[Item] = []
+
+    def wants(self, at: _dt.datetime) -> bool:
+        """Whether items due at ``at`` are collected (check before building them)."""
+        return self.since is None or at >= self.since
 
     def add(self, at: _dt.datetime, rank: int, key: str, payload: Payload) -> None:
         if self.since is None or at >= self.since:

@@ -70,8 +70,12 @@ class RunArtifacts(Family):
 
     # -- rendering ------------------------------------------------------------------------
 
-    def context(self, trail: Trail) -> RunContext:
+    def context(self, trail: Trail, for_moto: bool = False) -> RunContext:
+        """What rendering the run needs; ``for_moto`` leaves out events no rule would take."""
         run = trail.run
+        events = self.backend.settings.artifacts.events
+        if events and for_moto:
+            events = bool(eventbridge.rules(self.backend.account_id, self.backend.region))
         return RunContext(
             run=run,
             settings=self.backend.settings.artifacts,
@@ -81,6 +85,7 @@ class RunArtifacts(Family):
             removed_at=trail.removed_at,
             arn=self.backend.arn,
             new_task_id=self.backend.ids.numeric,
+            events=events,
         )
 
     def declared(self, run: Run) -> Declared:
@@ -109,7 +114,7 @@ class RunArtifacts(Family):
             if cache is not None:
                 cache_stream = f"runCache/{cache.id}/{cache.uuid}"
         trail = self.trails[run.id] = self._open[run.id] = Trail(run, script, cache_stream)
-        self.write(trail, event.at)
+        self.write_soon(trail, event.at)
 
     @reacts_to(RunStatusChanged)
     def status_changed(self, event: RunStatusChanged) -> None:
@@ -123,8 +128,8 @@ class RunArtifacts(Family):
             )
         trail = self.trails.get(run.id)
         if trail is not None:
-            self.write(trail, event.at)
-        if run.status in TERMINAL:
+            self.write_soon(trail, event.at)
+        if run.status in TERMINAL and not moto_is_active():
             self._open.pop(run.id, None)
 
     @reacts_to(RunRemoved)
@@ -132,7 +137,7 @@ class RunArtifacts(Family):
         trail = self.trails.get(event.run.id)
         if trail is not None and trail.removed_at is None:
             trail.removed_at = event.at
-            self.write(trail, event.at)
+            self.write_soon(trail, event.at)
 
     @reacts_to(ExportVeto)
     def check_output_bucket(self, question: ExportVeto) -> tuple[str, str] | None:
@@ -181,6 +186,18 @@ class RunArtifacts(Family):
 
     # -- writing to moto -----------------------------------------------------------------------
 
+    def write_soon(self, trail: Trail, at: _dt.datetime) -> None:
+        """Write the run's items due by ``at``: now, or, while the simulation is catching
+        up to a later time, once it has (one write per run and catch-up, not one per
+        change; nothing reads moto in between)."""
+        if not moto_is_active():
+            return
+        horizon = self.backend.scheduler.horizon
+        if horizon is None or at >= horizon:
+            self.write(trail, at)
+        elif trail.due is None or trail.due.due > horizon:
+            self._come_back_at(trail, horizon)
+
     def write(self, trail: Trail, until: _dt.datetime) -> None:
         """Write the run's items due by ``until`` that moto does not have yet; come back
         when the next one is due."""
@@ -192,7 +209,7 @@ class RunArtifacts(Family):
         written = trail.written_at
         if written is not None and until < written:
             until = written
-        rendered = render(self.context(trail), written, until)
+        rendered = render(self.context(trail, for_moto=True), written, until)
         due, later = [], None
         for item in rendered:
             if item.at > until:
@@ -206,9 +223,17 @@ class RunArtifacts(Family):
         if upcoming is not None and (later is None or upcoming < later):
             later = upcoming
         if later is not None:
-            trail.due = self.backend.scheduler.schedule(
-                later, functools.partial(self._come_back, trail)
+            horizon = self.backend.scheduler.horizon
+            self._come_back_at(
+                trail, horizon if horizon is not None and later <= horizon else later
             )
+        elif trail.run.status in TERMINAL:
+            self._open.pop(trail.run.id, None)
+
+    def _come_back_at(self, trail: Trail, due: _dt.datetime) -> None:
+        if trail.due is not None:
+            trail.due.cancel()
+        trail.due = self.backend.scheduler.schedule(due, functools.partial(self._come_back, trail))
 
     def _come_back(self, trail: Trail, at: _dt.datetime) -> None:
         trail.due = None
@@ -228,6 +253,8 @@ class RunArtifacts(Family):
         ]
         if lines:
             logs.put(account, region, lines)
+        if not eventbridge.rules(account, region):
+            return  # no rule, no target: nothing to build
         envelopes: list[dict[str, Any]] = [
             bus.envelope(p, i.at, account, region, f"{run.uuid}/{i.key}")
             for i in items

@@ -7,6 +7,7 @@ are omics-mock's choice (UNCONFIRMED), in the same style.
 
 from __future__ import annotations
 
+import functools
 import json
 
 from ..runs.model import Run
@@ -27,6 +28,7 @@ _END_CODES = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def entry(run_status: str, code: str, message: str) -> str:
     return json.dumps({"runStatus": run_status, "logMessage": code, "message": message})
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 
-from ..runs.model import CANCELLED, FAILED, LOG_GROUP, TERMINAL, Run
+from ..runs.model import FAILED, LOG_GROUP, TERMINAL, Run
 from ..runs.tasks import Task
 from ..runs.timeline import image_details, task_transitions, task_windows, tasks_at
 from . import bus, content, manifest
@@ -22,7 +22,6 @@ from .export import export_items
 from .items import RANK_END, RANK_START, RANK_TASKS, Item, LogEvent
 from .run_log import end_lines, start_lines, task_line
 
-_SECOND = _dt.timedelta(seconds=1)
 Transitions = list[tuple[str, _dt.datetime]]
 
 
@@ -32,7 +31,7 @@ def render(ctx: RunContext, since: _dt.datetime | None, until: _dt.datetime) -> 
     run = ctx.run
     out = Collector(since)
     logs = ctx.logs
-    events = ctx.settings.events
+    events = ctx.events
     run_stream = f"run/{run.id}"
 
     def run_log(at: _dt.datetime, rank: int, key: str, text: str) -> None:
@@ -44,7 +43,7 @@ def render(ctx: RunContext, since: _dt.datetime | None, until: _dt.datetime) -> 
         ("STARTING", run.starting_since),
         ("RUNNING", run.running_since),
     ):
-        if at is None:
+        if at is None or not out.wants(at):
             continue
         if events:
             out.add(at, RANK_START, f"ev:{status}", bus.run_event(run, status))
@@ -52,13 +51,13 @@ def render(ctx: RunContext, since: _dt.datetime | None, until: _dt.datetime) -> 
             run_log(at, RANK_START, f"{status}:{n}", text)
     if run.running_since is not None:
         _tasks(ctx, out, until, run_log)
-    if run.stopping_since is not None:
+    if run.stopping_since is not None and out.wants(run.stopping_since):
         at = run.stopping_since
         if events:
             out.add(at, RANK_END, "ev:STOPPING", bus.run_event(run, "STOPPING"))
         for n, text in enumerate(end_lines(run, "STOPPING")):
             run_log(at, RANK_END, f"STOPPING:{n}", text)
-    if run.status in TERMINAL and run.stop_time is not None:
+    if run.status in TERMINAL and run.stop_time is not None and out.wants(run.stop_time):
         _end(ctx, out, run_log)
     if ctx.removed_at is not None and events:
         out.add(ctx.removed_at, RANK_END, "ev:DELETED", bus.run_event(run, "DELETED"))
@@ -77,7 +76,7 @@ def next_window_start(run: Run, after: _dt.datetime) -> _dt.datetime | None:
 
 def _tasks(ctx: RunContext, out: Collector, until: _dt.datetime, run_log: RunLog) -> None:
     run = ctx.run
-    events = ctx.settings.events
+    events = ctx.events
     for task in tasks_at(run, until, ctx.new_task_id):
         if out.since is not None and task.window_end < out.since:
             continue
@@ -87,12 +86,14 @@ def _tasks(ctx: RunContext, out: Collector, until: _dt.datetime, run_log: RunLog
         arn = ctx.arn(f"task/{task.id}")
         prefix = f"t{task.index}"
         for status, at in transitions:
+            if not out.wants(at):
+                continue
             if events:
                 out.add(at, RANK_TASKS, f"ev:{prefix}:{status}", bus.task_event(run, arn, status))
             text = task_line(run, task, status)
             if text is not None:
                 run_log(at, RANK_TASKS, f"{prefix}:{status}", text)
-        if ctx.logs and ctx.cache_stream is not None:
+        if ctx.logs and ctx.cache_stream is not None and out.wants(task.window_start):
             text = _cache_line(run, task)
             out.add(
                 task.window_start,
@@ -105,25 +106,23 @@ def _tasks(ctx: RunContext, out: Collector, until: _dt.datetime, run_log: RunLog
 
 
 def _task_stream(ctx: RunContext, out: Collector, task: Task, transitions: Transitions) -> None:
-    """The task's own log: a line when it starts running, the rest just before its end."""
+    """The task's own log: its first line when it starts running, the others (and, for a
+    failed task, the failure lines) when it stops (lines are known once it has run)."""
     run = ctx.run
     running_at = dict(transitions).get("RUNNING")
     if running_at is None:
         return
     final, stop = transitions[-1]
+    if not out.wants(stop):
+        return
     stream = f"run/{run.id}/task/{task.id}"
     name = task.template.name
     lines = content.task_lines(ctx.script, name, task.id, task.template)
-    previous = running_at
-    for n, text in enumerate(lines):
-        at = running_at if n == 0 else max(previous, task.window_end - (len(lines) - n) * _SECOND)
-        previous = at
-        if final in (FAILED, CANCELLED) and at >= stop:
-            break
-        out.add(at, RANK_TASKS, f"tl{task.index}:{n}", LogEvent(LOG_GROUP, stream, text))
     if final == FAILED:
-        for n, text in enumerate(content.failure_lines(run, ctx.script, name)):
-            out.add(stop, RANK_TASKS, f"tl{task.index}:f{n}", LogEvent(LOG_GROUP, stream, text))
+        lines += content.failure_lines(run, ctx.script, name)
+    for n, text in enumerate(lines):
+        at = running_at if n == 0 else stop
+        out.add(at, RANK_TASKS, f"tl{task.index}:{n}", LogEvent(LOG_GROUP, stream, text))
 
 
 def _cache_line(run: Run, task: Task) -> str:
@@ -163,5 +162,5 @@ def _end(ctx: RunContext, out: Collector, run_log: RunLog) -> None:
             out.add(at, RANK_END, f"mf:{n}", LogEvent(LOG_GROUP, stream, manifest.line(record)))
     for n, text in enumerate(end_lines(run, run.status)):
         run_log(at, RANK_END, f"{run.status}:{n}", text)
-    if ctx.settings.events:
+    if ctx.events:
         out.add(at, RANK_END, f"ev:{run.status}", bus.run_event(run, run.status))
