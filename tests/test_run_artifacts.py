@@ -405,3 +405,54 @@ def test_workflows_send_active_on_creation_and_deleted_on_deletion(world: World)
     arn = f"arn:aws:omics:us-east-1:123456789012:workflow/{workflow}"
     assert sent[0]["resources"] == [arn] and sent[0]["detail"]["arn"] == arn
     assert len(sent[0]["detail"]["workflowUuid"]) == 36
+
+
+# -- every engine, every outcome -------------------------------------------------------------
+
+OUTPUTS = {
+    "WDL": ["out/bam/bam.txt", "out/vcfs/0/vcfs.txt", "logs/outputs.json"],
+    "CWL": ["out/report.txt", "logs/outputs.json"],
+    "NEXTFLOW": ["out/aligned/align.txt", "out/report.txt"],
+}
+
+
+def end_as(world: World, workflow: str, outcome: str) -> dict[str, Any]:
+    """A run of ``workflow`` that ends as ``outcome`` (CACHE_HIT: a second run, cache hits)."""
+    if outcome == "CACHE_HIT":
+        cache = world.omics.create_run_cache(
+            cacheS3Location=f"s3://{BUCKET}/cache/", cacheBehavior="CACHE_ALWAYS"
+        )
+        world.start(workflow, cacheId=cache["id"])
+        world.finish()
+        run = world.start(workflow, cacheId=cache["id"])
+    elif outcome == "FAILED":
+        world.mock.runs.script(workflow, [("FAILED", "OutOfMemory")])
+        run = world.start(workflow)
+    else:
+        run = world.start(workflow)
+    if outcome == "CANCELLED":
+        world.finish(minutes=3)
+        world.omics.cancel_run(id=run["id"])
+    world.finish()
+    return run
+
+
+@pytest.mark.parametrize("engine", ["WDL", "CWL", "NEXTFLOW"])
+@pytest.mark.parametrize("outcome", ["COMPLETED", "FAILED", "CANCELLED", "CACHE_HIT"])
+def test_each_engine_and_outcome_leaves_what_the_service_leaves(
+    world: World, engine: str, outcome: str
+) -> None:
+    run = end_as(world, world.workflow(engine), outcome)
+    status = "COMPLETED" if outcome == "CACHE_HIT" else outcome
+    exported = OUTPUTS[engine] if status == "COMPLETED" else []
+    assert sorted(world.objects(under(run))) == sorted([*exported, "logs/engine.log"])
+    assert run_events(world, run)[-1] == status
+    assert codes(world, run)[-1] == f"RUN_{status}"
+    records = manifest(world, run)
+    assert records[0]["status"] == status and len(records) > 1
+    tasks = world.omics.list_run_tasks(id=run["id"])["items"]
+    hits = [t["cacheHit"] for t in tasks]
+    assert all(hits) if outcome == "CACHE_HIT" else not any(hits)
+    task_streams = [s for s in world.streams() if s.startswith(f"run/{run['id']}/task/")]
+    assert len(task_streams) == (0 if outcome == "CACHE_HIT" else len(tasks))
+    assert (f"run/{run['id']}/engine" in world.streams()) == (status == "FAILED")
