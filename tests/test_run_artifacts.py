@@ -456,3 +456,13 @@ def test_each_engine_and_outcome_leaves_what_the_service_leaves(
     task_streams = [s for s in world.streams() if s.startswith(f"run/{run['id']}/task/")]
     assert len(task_streams) == (0 if outcome == "CACHE_HIT" else len(tasks))
     assert (f"run/{run['id']}/engine" in world.streams()) == (status == "FAILED")
+
+
+def test_run_groups_send_active_on_creation_and_deleted_on_deletion(world: World) -> None:
+    group = world.omics.create_run_group(name="cohort", maxCpus=64)
+    world.omics.delete_run_group(id=group["id"])
+    sent = [e for e in world.events() if e["detail-type"] == "RunGroup Status Change"]
+    assert [(e["detail"]["arn"], e["detail"]["status"]) for e in sent] == [
+        (group["arn"], "ACTIVE"),
+        (group["arn"], "DELETED"),
+    ]

@@ -23,6 +23,7 @@ from ..kernel.state import Backend, Family
 from ..outside import eventbridge, logs, s3_writes
 from ..outside.s3 import moto_is_active
 from ..run_caches.ops import RunCaches
+from ..run_groups.events import RunGroupStatusChanged
 from ..runs.events import ExportVeto, RunRemoved, RunStatusChanged, RunSubmitted
 from ..runs.model import TERMINAL, Run
 from ..workflows.events import WorkflowStatusChanged
@@ -169,6 +170,10 @@ class RunArtifacts(Family):
     @reacts_to(WorkflowStatusChanged)
     def workflow_status_changed(self, event: WorkflowStatusChanged) -> None:
         self.announce(bus.workflow_event(event.workflow, event.version, event.status), event.at)
+
+    @reacts_to(RunGroupStatusChanged)
+    def run_group_status_changed(self, event: RunGroupStatusChanged) -> None:
+        self.announce(bus.resource_event(bus.RUN_GROUP, event.arn, event.status), event.at)
 
     def announce(self, event: BusEvent, at: _dt.datetime) -> None:
         """An event of another resource (a batch, a workflow), sent as it happens."""
