@@ -69,3 +69,45 @@ def test_rerun_starts_a_finished_run_again_from_its_manifest(
         "roleArn",
     ):
         assert again[member] == original[member], member
+
+
+RUN_ANALYZER_WDL = """version 1.0
+workflow w {
+  input {
+    String sample
+  }
+  call align
+  call sort
+}
+task align { runtime { cpu: 4 memory: "8 GiB" } }
+task sort { runtime { cpu: 2 memory: "4 GiB" } }
+"""
+
+
+def test_run_analyzer_prices_a_run_from_its_manifest(aws_defaults: None, tmp_path: Any) -> None:
+    import csv
+
+    analyzer = pytest.importorskip("omics.cli.run_analyzer.__main__")
+    report = tmp_path / "run.csv"
+    with moto.mock_aws(), mock_omics() as control:
+        control.settings.artifacts.prices["omics.c.xlarge"] = 0.36
+        session = moto_session()
+        session.client("s3").create_bucket(Bucket=BUCKET)
+        omics = session.client("omics")
+        definition = zip_bytes({"main.wdl": RUN_ANALYZER_WDL})
+        workflow = omics.create_workflow(name="w", definitionZip=definition)
+        run = omics.start_run(
+            workflowId=workflow["id"], roleArn=ROLE, outputUri=OUT, parameters={"sample": "x"}
+        )
+        omics.get_waiter("run_completed").wait(id=run["id"])
+        analyzer.main([run["id"], "--out", str(report)])
+    rows = {row["name"]: row for row in csv.DictReader(report.open())}
+    assert rows[""]["arn"] == run["arn"] and rows[""]["type"] == "run"
+    align, sort = rows["align"], rows["sort"]
+    assert (align["omicsInstanceTypeReserved"], sort["omicsInstanceTypeReserved"]) == (
+        "omics.c.xlarge",
+        "omics.c.large",
+    )
+    hours = max(60.0, float(align["runningSeconds"])) / 3600
+    assert float(align["estimatedUSD"]) == pytest.approx(0.36 * hours, rel=1e-3)
+    assert float(sort["estimatedUSD"]) > 0

@@ -8,10 +8,12 @@ in-process interception and the server use, so they answer alike.
 
 from __future__ import annotations
 
+import json
 import threading
 from typing import Any
 
 from ..service import ServiceState
+from ..service.outside import pricing
 from ..service.outside.artifacts import ArtifactStore
 from ..wire.model import OperationSpec
 from ..wire.pipeline import Pipeline, RequestContext
@@ -107,6 +109,23 @@ class Door:
                 status,
             )
         )
+
+    def answer_pricing(self, operation: str, body: bytes | None) -> tuple[int, bytes]:
+        """Status and JSON body for a Price List API request (``pricing``: AmazonOmics only)."""
+        settings = self.state.settings.artifacts
+        try:
+            if not settings.answer_pricing:
+                raise pricing.PricingError(
+                    "AccessDeniedException", "omics-mock's pricing answers are switched off."
+                )
+            request = json.loads(body or b"{}")
+            output = pricing.answer(operation, request, dict(settings.prices))
+        except pricing.PricingError as error:
+            return 400, json.dumps({"__type": error.code, "Message": error.message}).encode()
+        except ValueError:
+            problem = {"__type": "InvalidParameterException", "Message": "Malformed JSON."}
+            return 400, json.dumps(problem).encode()
+        return 200, json.dumps(output).encode()
 
     def sleep(self, seconds: float) -> None:
         """botocore's waiter and retry sleeps: move virtual time instead."""

@@ -129,6 +129,12 @@ class Artifacts:
     cancelled_runs_fill_cache: bool = False
     """Whether a cancelled run's completed tasks become cache entries (the docs say they do;
     omics-mock's earlier releases cached nothing for cancelled runs)."""
+    answer_pricing: bool = True
+    """Answer the AWS Price List API for service code ``AmazonOmics`` (run_analyzer needs it;
+    moto has no Price List backend). Other service codes are refused."""
+    prices: dict[str, float] = field(default_factory=dict)
+    """USD by ``resourceType`` (``omics.c.large`` per hour, ``Run Storage`` and ``Dynamic Run
+    Storage`` per GiB-hour) over illustrative defaults, which are not AWS's prices."""
 
 
 @dataclass
