@@ -466,3 +466,38 @@ def test_run_groups_send_active_on_creation_and_deleted_on_deletion(world: World
         (group["arn"], "ACTIVE"),
         (group["arn"], "DELETED"),
     ]
+
+
+def test_cache_entries_can_be_switched_off_and_runs_still_hit(world: World) -> None:
+    world.mock.settings.artifacts.cache_entries = False
+    location = f"s3://{BUCKET}/cache/"
+    cache = world.omics.create_run_cache(cacheS3Location=location, cacheBehavior="CACHE_ALWAYS")
+    workflow = world.workflow("WDL")
+    world.start(workflow, cacheId=cache["id"])
+    world.finish()
+    second = world.start(workflow, cacheId=cache["id"])
+    world.finish()
+    assert world.objects(location) == {}
+    assert all(t["cacheHit"] for t in world.omics.list_run_tasks(id=second["id"])["items"])
+
+
+@pytest.mark.parametrize(
+    ("form", "mode", "base"),
+    [
+        ("RUN_ID", "SERVICE_DEFINED", "{out}{id}/"),
+        ("RUN_ID_AND_UUID", "NONE_WITH_OVERWRITE", "{out}"),
+    ],
+)
+def test_outputs_follow_the_run_output_uri_form(
+    world: World, form: str, mode: str, base: str
+) -> None:
+    world.mock.settings.artifacts.run_output_uri = form
+    run = world.start(world.workflow("CWL"), outputUriPrefixMode=mode)
+    world.finish()
+    prefix = base.format(out=OUT, id=run["id"])
+    assert run["runOutputUri"].rstrip("/") + "/" == prefix
+    assert sorted(world.objects(prefix)) == [
+        "logs/engine.log",
+        "logs/outputs.json",
+        "out/report.txt",
+    ]
