@@ -2,12 +2,15 @@
 
 It follows every run from submission (a ``Trail``), answers whether a run can
 export its outputs (``ExportVeto``), and, while moto's ``mock_aws`` is active,
-writes each run's items into moto's S3, CloudWatch Logs and EventBridge at the
-virtual moment they are due: at each status change, and at the moments of its
-tasks in between (one scheduled event at a time per run). Without moto nothing
-is written: the control API renders a run's items when asked (``render``).
-Events of other resources (batches, workflows) are kept in ``journal`` and
-delivered as they happen.
+writes each run's items into moto's S3, CloudWatch Logs and EventBridge with the
+virtual time they are due at. Nothing reads moto while the simulation catches
+up, so a run is written once per catch-up, when the scheduler has reached its
+horizon (one scheduled event per run at most), or at once outside a catch-up
+(a request's own changes); ``written_at`` and ``frontier`` make sure no item is
+written twice. Without moto nothing is written: the control API renders a run's
+items when asked (``items``). Events of other resources (batches, workflows,
+run groups) are kept in ``journal`` and delivered as they happen, after the
+items of every run not yet written up to that instant.
 """
 
 from __future__ import annotations
