@@ -10,6 +10,12 @@ clock is advanced in steps and ``GetBatch`` polled until PROCESSED.
 
 Then ListRuns (``maxResults=100``) is timed side by side, in this process, in
 the batch's account (N stored runs) and in a second account holding 100.
+
+``--artifacts off`` switches every run artefact off (outputs, logs, events, cache
+entries), to compare with the default; ``--moto`` runs the batch under moto's
+``mock_aws`` (with the output bucket), so every artefact is written into moto.
+``--compare`` runs the batch with artefacts on and off in child processes and
+prints both and their ratios (CPU time is the steadier figure on a shared machine).
 """
 
 from __future__ import annotations
@@ -86,6 +92,7 @@ def run_batch(
     if profiler is not None:
         profiler.enable()
     start = time.perf_counter()
+    cpu_start = time.process_time()
     started = client.start_run_batch(
         batchName="bench",
         defaultRunSetting={
@@ -105,6 +112,7 @@ def run_batch(
         status = got["status"]
         polls += 1
     end = time.perf_counter()
+    cpu_end = time.process_time()
     if profiler is not None:
         profiler.disable()
     gc.callbacks.remove(collector)
@@ -117,6 +125,7 @@ def run_batch(
         "virtual_seconds": polls * step,
         "start_run_batch_seconds": accepted - start,
         "real_seconds": end - start,
+        "cpu_seconds": cpu_end - cpu_start,
         "completed_runs": got.get("runSummary", {}).get("completedRunCount"),
         "successful_starts": got.get("submissionSummary", {}).get("successfulStartSubmissionCount"),
         "peak_rss_bytes": _maxrss_bytes(),
@@ -246,23 +255,82 @@ def list_scale(mock: Any, session: Any, big: Any, rounds: int, n: int) -> dict[s
     return out
 
 
-def measure(runs: int, step: float, mode: str, list_rounds: int, list_n: int) -> dict[str, Any]:
+def measure(
+    runs: int,
+    step: float,
+    mode: str,
+    list_rounds: int,
+    list_n: int,
+    artifacts: bool = True,
+    moto: bool = False,
+) -> dict[str, Any]:
+    import contextlib
+
     import boto3
 
     from omics_mock import mock_omics
 
+    with contextlib.ExitStack() as stack:
+        if moto:
+            from moto import mock_aws
+
+            stack.enter_context(mock_aws())
+        return _measure(runs, step, mode, list_rounds, list_n, artifacts, moto, boto3, mock_omics)
+
+
+def _measure(
+    runs: int,
+    step: float,
+    mode: str,
+    list_rounds: int,
+    list_n: int,
+    artifacts: bool,
+    moto: bool,
+    boto3: Any,
+    mock_omics: Any,
+) -> dict[str, Any]:
     session = boto3.session.Session(
         aws_access_key_id="AKIAOMICSBENCH000000", aws_secret_access_key="bench", region_name=REGION
     )
-    result: dict[str, Any] = {"baseline_peak_rss_bytes": _maxrss_bytes()}
+    result: dict[str, Any] = {
+        "baseline_peak_rss_bytes": _maxrss_bytes(),
+        "artifacts": artifacts,
+        "moto": moto,
+    }
     with mock_omics() as mock:
         mock.settings.quotas.max_runs = max(mock.settings.quotas.max_runs, runs)
+        for kind in ("outputs", "logs", "events", "cache_entries"):
+            setattr(mock.settings.artifacts, kind, artifacts)
+        if moto:
+            bucket = OUT[len("s3://") :].split("/", 1)[0]
+            session.client("s3").create_bucket(Bucket=bucket)
         client = session.client("omics")
         workflow = create_active_workflow(client)
         result["batch"] = run_batch(mock, client, workflow, runs, step, mode)
         if list_rounds > 0:
             result["list"] = list_scale(mock, session, client, list_rounds, list_n)
     return result
+
+
+def compare_artifacts(runs: int, step: float, moto: bool) -> dict[str, Any]:
+    """The batch with artefacts on and with them off, each in its own process."""
+    import subprocess
+
+    found: dict[str, Any] = {}
+    for setting in ("off", "on"):
+        command = [sys.executable, "-m", "bench.scale", "--runs", str(runs), "--step", str(step)]
+        command += ["--list-rounds", "0", "--artifacts", setting] + (["--moto"] if moto else [])
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        found[setting] = json.loads(done.stdout.strip().splitlines()[-1])["batch"]
+    on, off = found["on"], found["off"]
+    return {
+        "runs": runs,
+        "moto": moto,
+        "off": off,
+        "on": on,
+        "cpu_ratio": on["cpu_seconds"] / off["cpu_seconds"],
+        "real_ratio": on["real_seconds"] / off["real_seconds"],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -283,8 +351,26 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--list-rounds", type=int, default=9, help="ListRuns rounds (0: skip)")
     parser.add_argument("--list-n", type=int, default=20, help="ListRuns calls per round")
+    parser.add_argument(
+        "--artifacts", choices=("on", "off"), default="on", help="run artefacts (default on)"
+    )
+    parser.add_argument("--moto", action="store_true", help="under moto's mock_aws")
+    parser.add_argument(
+        "--compare", action="store_true", help="artefacts on and off, in child processes"
+    )
     args = parser.parse_args(argv)
-    result = measure(args.runs, args.step, args.mode, args.list_rounds, args.list_n)
+    if args.compare:
+        result = compare_artifacts(args.runs, args.step, args.moto)
+    else:
+        result = measure(
+            args.runs,
+            args.step,
+            args.mode,
+            args.list_rounds,
+            args.list_n,
+            args.artifacts == "on",
+            args.moto,
+        )
     json.dump(result, sys.stdout)
     sys.stdout.write("\n")
     return 0

@@ -22,7 +22,7 @@ def test_start_run_answers_pending_with_identifiers(omics: Any, workflow: str) -
     assert run["status"] == "PENDING"
     assert len(run["id"]) == 7 and run["id"].isdigit()
     assert run["arn"] == f"arn:aws:omics:us-east-1:123456789012:run/{run['id']}"
-    assert run["runOutputUri"] == f"s3://omics-out/results/{run['id']}"
+    assert run["runOutputUri"] == f"s3://omics-out/results/{run['id']}/{run['uuid']}"
 
 
 def test_run_walks_through_every_phase(omics: Any, start: Any, clock: Any) -> None:

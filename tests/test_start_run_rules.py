@@ -182,9 +182,17 @@ def test_workflow_storage_defaults_apply(omics: Any) -> None:
 def test_output_prefix_modes(omics: Any, start: Any) -> None:
     default = omics.get_run(id=start())
     assert default["outputUriPrefixMode"] == "SERVICE_DEFINED"
-    assert default["runOutputUri"] == f"s3://omics-out/results/{default['id']}"
+    assert default["runOutputUri"] == f"s3://omics-out/results/{default['id']}/{default['uuid']}"
     plain = omics.get_run(id=start(outputUriPrefixMode="NONE_WITH_OVERWRITE"))
     assert plain["runOutputUri"] == OUT
+
+
+def test_run_output_uri_can_take_the_run_id_only_form(
+    omics: Any, omics_mock: Any, start: Any
+) -> None:
+    omics_mock.settings.artifacts.run_output_uri = "RUN_ID"
+    run = omics.get_run(id=start(outputUri="s3://omics-out/results"))
+    assert run["runOutputUri"] == f"s3://omics-out/results/{run['id']}"
 
 
 def test_get_run_echoes_the_request(omics: Any, start: Any) -> None:

@@ -599,12 +599,13 @@ class TestMotoS3:
             yield client
 
     def test_definition_uri_reads_moto_s3(self, omics: Any, s3: Any) -> None:
-        s3.put_object(Bucket="pipelines", Key="wgs.zip", Body=wdl_zip())
+        bundle = wdl_zip()  # once: a zip's bytes hold the time it was made
+        s3.put_object(Bucket="pipelines", Key="wgs.zip", Body=bundle)
         got = omics.get_workflow(
             id=create(omics, definitionZip=None, definitionUri="s3://pipelines/wgs.zip")
         )
         assert (got["status"], got["main"]) == ("ACTIVE", "main.wdl")
-        assert got["digest"] == "sha256:" + hashlib.sha256(wdl_zip()).hexdigest()
+        assert got["digest"] == "sha256:" + hashlib.sha256(bundle).hexdigest()
 
     @pytest.mark.parametrize(
         ("uri", "reason"),

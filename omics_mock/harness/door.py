@@ -8,15 +8,20 @@ in-process interception and the server use, so they answer alike.
 
 from __future__ import annotations
 
+import json
 import threading
 from typing import Any
 
 from ..service import ServiceState
+from ..service.outside import pricing
 from ..service.outside.artifacts import ArtifactStore
 from ..wire.model import OperationSpec
 from ..wire.pipeline import Pipeline, RequestContext
 from .faults import FaultQueue
 from .request_log import RequestLog, RequestRecord
+
+_inside = threading.local()
+"""How deep the current thread is in answering an omics request."""
 
 
 class Accounts:
@@ -63,7 +68,18 @@ class Door:
             self.faults.raise_if_due(spec.name)
         state.catch_up_shared()
         account = self.accounts.account_for(context.access_key, state.settings.default_account_id)
-        return state.backend(account, context.region).call(spec, params)
+        _inside.depth = getattr(_inside, "depth", 0) + 1
+        try:
+            return state.backend(account, context.region).call(spec, params)
+        finally:
+            _inside.depth -= 1
+
+    def before_other_request(self) -> None:
+        """A request to another AWS service (moto, in this process) is about to be answered:
+        what runs wrote by now (outputs, logs, events) is written first. Requests the
+        service itself makes while answering (reading a definition) change nothing."""
+        if not getattr(_inside, "depth", 0):
+            self.state.catch_up_all()
 
     def record(
         self,
@@ -97,6 +113,23 @@ class Door:
 
     def _log_size(self) -> int:
         return self.state.settings.request_log_size
+
+    def answer_pricing(self, operation: str, body: bytes | None) -> tuple[int, bytes]:
+        """Status and JSON body for a Price List API request (``pricing``: AmazonOmics only)."""
+        settings = self.state.settings.artifacts
+        try:
+            if not settings.answer_pricing:
+                raise pricing.PricingError(
+                    "AccessDeniedException", "omics-mock's pricing answers are switched off."
+                )
+            request = json.loads(body or b"{}")
+            output = pricing.answer(operation, request, dict(settings.prices))
+        except pricing.PricingError as error:
+            return 400, json.dumps({"__type": error.code, "Message": error.message}).encode()
+        except ValueError:
+            problem = {"__type": "InvalidParameterException", "Message": "Malformed JSON."}
+            return 400, json.dumps(problem).encode()
+        return 200, json.dumps(output).encode()
 
     def sleep(self, seconds: float) -> None:
         """botocore's waiter and retry sleeps: move virtual time instead."""

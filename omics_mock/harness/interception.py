@@ -4,7 +4,9 @@ While a mock is active (and only then), these patches are in place; the first
 mock to start installs them and the last to stop takes them out, so importing
 omics-mock, or loading its pytest plugin, changes nothing in botocore:
 
-* ``Endpoint._do_get_response`` tags an omics request with its operation and
+* ``Endpoint._do_get_response`` tags an omics request with its operation (and,
+  for a request to another service, which moto may answer, first brings the
+  simulation up to now, so what runs wrote by now is there to read) and
   ``Endpoint._send`` (reached only when no ``before-send`` handler answered:
   a user's canned answer or a ``Stubber`` win, at no cost) answers it from
   the mock instead of the network. Being class-level, they catch every client,
@@ -16,7 +18,8 @@ omics-mock, or loading its pytest plugin, changes nothing in botocore:
 * ``requests.Session.get_adapter`` hands plain ``requests`` calls to omics hosts
   (and to the mock's download links) to an in-process adapter;
 * moto's ``before-send`` handler skips omics requests (it would parse each one
-  only to find nothing to answer).
+  only to find nothing to answer) and Price List API requests, which the mock
+  answers for ``AmazonOmics`` only (``service/outside/pricing.py``).
 
 An omics client created while a mock is active keeps one small handler after
 the mock stops: used again while no mock is active, a request bound for AWS
@@ -27,7 +30,6 @@ normal way once the mock stops.
 
 from __future__ import annotations
 
-import io
 import re
 import sys
 import threading
@@ -48,6 +50,7 @@ from ..service.outside.artifacts import ARTIFACT_HOST
 from ..wire.pipeline import Pipeline
 from .environ import FAKE_ACCESS_KEY, FAKE_SECRET_KEY
 from .patching import PatchSet
+from .plain_http import body_bytes, requests_adapter
 from .response_body import ResponseBody as _Body
 
 if TYPE_CHECKING:
@@ -60,6 +63,10 @@ OMICS_URL = re.compile(
 ARTIFACT_URL = re.compile(rf"https://{re.escape(ARTIFACT_HOST)}/.*")
 _SIGNATURE_SERVICE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/omics/aws4_request")
 _OPERATION_ATTR = "omics_mock_operation"
+_PRICING_ATTR = "omics_mock_pricing"
+_JSON_1_1 = {"content-type": "application/x-amz-json-1.1"}
+_SIGNED = ("omics", "pricing")
+_OURS = ("before-send.omics", "before-send.pricing")
 _REFUSAL_ID = "omics-mock-stopped"
 _MOTO_STUBBER_MODULE = "moto.core.botocore_stubber"
 
@@ -95,6 +102,7 @@ class Interceptor:
         self._signers: list[tuple[Any, Any]] = []
         self._just_answered = threading.local()
         self._patch_set: PatchSet | None = None
+        self._moto_quiet = False  # moto's before-send handler skips omics requests
 
     @property
     def _patches(self) -> PatchSet:
@@ -172,15 +180,27 @@ class Interceptor:
         def _do_get_response(
             endpoint: Any, request: Any, operation_model: Any, context: Any
         ) -> Any:
-            if self.door is not None and operation_model.service_model.endpoint_prefix == "omics":
-                setattr(request, _OPERATION_ATTR, operation_model.name)
+            door = self.door
+            if door is not None:
+                if operation_model.service_model.endpoint_prefix == "omics":
+                    setattr(request, _OPERATION_ATTR, operation_model.name)
+                    if not self._moto_quiet and _MOTO_STUBBER_MODULE in sys.modules:
+                        with self._lock:  # moto was imported after this mock started
+                            self._quiet_moto()
+                elif operation_model.service_model.endpoint_prefix == "api.pricing":
+                    setattr(request, _PRICING_ATTR, operation_model.name)
+                else:
+                    door.before_other_request()
             return patch.original(endpoint, request, operation_model, context)
 
         return _do_get_response
 
     def _answering(self, patch: Any) -> Callable[..., Any]:
-        def _send(endpoint: Any, request: Any) -> Any:
-            door = self.door
+        def _send(endpoint: Any, request: AWSPreparedRequest) -> Any:
+            door, priced = self.door, getattr(request, _PRICING_ATTR, None)
+            if door is not None and priced is not None:  # AmazonOmics prices (run_analyzer)
+                status, data = door.answer_pricing(priced, body_bytes(request.body))
+                return AWSResponse(request.url, status, _JSON_1_1, _Body(data))
             if door is None or not _is_omics_request(request):
                 return patch.original(endpoint, request)
             self._just_answered.flag = True
@@ -198,7 +218,7 @@ class Interceptor:
 
     def _offline_signing(self, patch: Any) -> Callable[..., Any]:
         def sign(signer: Any, operation_name: str, request: Any, *args: Any, **kwargs: Any) -> Any:
-            if self.door is not None and getattr(signer, "_signing_name", None) == "omics":
+            if self.door is not None and getattr(signer, "_signing_name", None) in _SIGNED:
                 self._use_offline_credentials(signer)
             return patch.original(signer, operation_name, request, *args, **kwargs)
 
@@ -223,7 +243,7 @@ class Interceptor:
         except ImportError:  # pragma: no cover - requests is a dependency
             return
         patch = patches.add(requests.Session, "get_adapter", None)
-        adapter = _requests_adapter(self)
+        adapter = requests_adapter(self.answer_http)
 
         def get_adapter(session: Any, url: str) -> Any:
             if self.answers_url(url):
@@ -235,18 +255,20 @@ class Interceptor:
     def _quiet_moto(self) -> None:
         """moto's ``before-send`` handler skips omics events while a mock is active.
 
-        Checked at every activation, since moto may be imported after the first
-        one. If moto's internals change shape, nothing is patched (only speed is lost).
+        Checked at every activation and at the first omics request after a late import
+        of moto (else moto answers omics requests: 404). If moto's internals change
+        shape, nothing is patched.
         """
         stubber = getattr(sys.modules.get(_MOTO_STUBBER_MODULE), "BotocoreStubber", None)
-        if stubber is None or any(p.target is stubber for p in self._patches.patches):
+        if stubber is None:
+            return
+        self._moto_quiet = True
+        if any(p.target is stubber for p in self._patches.patches):
             return
         patch = self._patches.add(stubber, "__call__", None)
 
         def __call__(moto: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N807
-            if self.door is not None and str(kwargs.get("event_name", "")).startswith(
-                "before-send.omics"
-            ):
+            if self.door is not None and str(kwargs.get("event_name", "")).startswith(_OURS):
                 return None
             return patch.original(moto, *args, **kwargs)
 
@@ -326,23 +348,6 @@ class Interceptor:
 # -- request helpers -------------------------------------------------------------------
 
 
-def body_bytes(body: Any) -> bytes | None:
-    if body is None or isinstance(body, bytes):
-        return body
-    if isinstance(body, str):
-        return body.encode("utf-8")
-    if hasattr(body, "read"):
-        data = body.read()
-        return data.encode("utf-8") if isinstance(data, str) else data
-    if isinstance(body, (bytearray, memoryview)):
-        return bytes(body)
-    return b"".join(_chunk_bytes(chunk) for chunk in body)
-
-
-def _chunk_bytes(chunk: bytes | str) -> bytes:
-    return chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk)
-
-
 def _is_omics_request(request: AWSPreparedRequest) -> bool:
     if getattr(request, _OPERATION_ATTR, None) is not None or OMICS_URL.match(request.url):
         return True
@@ -361,31 +366,6 @@ def _offline_credentials(current: Any) -> Credentials | None:
         access_key = getattr(current, "_access_key", None)
         return Credentials(access_key or FAKE_ACCESS_KEY, FAKE_SECRET_KEY)
     return None
-
-
-def _requests_adapter(interceptor: Interceptor) -> Any:
-    """A ``requests`` transport adapter answered by ``interceptor``."""
-    import http.client
-
-    import requests.adapters
-    import urllib3
-
-    class OmicsAdapter(requests.adapters.HTTPAdapter):
-        def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-            status, headers, body = interceptor.answer_http(
-                request.method, request.url, request.headers, body_bytes(request.body)
-            )
-            raw = urllib3.HTTPResponse(
-                body=io.BytesIO(body),
-                headers=headers,
-                status=status,
-                reason=http.client.responses.get(status, ""),
-                preload_content=False,
-                decode_content=False,
-            )
-            return self.build_response(request, raw)
-
-    return OmicsAdapter()
 
 
 INTERCEPTOR = Interceptor()

@@ -16,6 +16,7 @@ from .read_sets.ops import ReadSets
 from .read_sets.uploads import ReadSetUploads
 from .references.imports import ReferenceImports
 from .references.ops import References
+from .run_artifacts.ops import RunArtifacts
 from .run_caches.ops import RunCaches
 from .run_groups.ops import RunGroups
 from .runs.ops import Runs
@@ -39,6 +40,7 @@ FAMILIES: tuple[type[Family], ...] = (
     References,
     ReferenceImports,
     ReadSetJobs,
+    RunArtifacts,
 )
 
 

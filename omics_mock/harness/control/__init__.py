@@ -14,6 +14,8 @@ Reached from the mock object (``with mock_omics() as m``), or from the
   switch to per-poll progress;
 * ``m.storage``: fail uploads, import sources and jobs, archive read sets, read
   stored bytes and exported objects;
+* ``m.artifacts``: what runs wrote to S3, CloudWatch Logs and EventBridge (read
+  without moto), and scripting what they write;
 * ``m.inspect(account, region)``: a read-only view of one backend (unstable).
 """
 
@@ -27,6 +29,7 @@ from ...service.kernel import checks
 from ...service.kernel.clock import VirtualClock
 from ...service.kernel.settings import Settings
 from ..request_log import RequestLog, RequestRecord
+from .artifacts import ArtifactsControl
 from .resources import AccountsControl, Faults, Ready2RunControl, S3Objects
 from .runs import RunsControl
 from .storage import StorageControl
@@ -67,6 +70,7 @@ class Control:
         self.ready2run = Ready2RunControl(self._current_door)
         self.runs = RunsControl(lambda: self._door.state)
         self.storage = StorageControl(lambda: self._door.state)
+        self.artifacts = ArtifactsControl(lambda: self._door.state)
 
     def _current_door(self) -> Door:
         return self._door

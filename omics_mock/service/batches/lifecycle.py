@@ -14,6 +14,7 @@ from ...wire.errors import ServiceError
 from ..kernel.state import Backend
 from ..runs.model import TERMINAL
 from ..runs.ops import Runs
+from .events import BatchStatusChanged
 from .model import (
     CANCELLED,
     CREATING,
@@ -52,6 +53,7 @@ class BatchLifecycle:
 
     def start(self, batch: Batch, now: _dt.datetime) -> None:
         """CREATING until ``durations.batch_creating`` has passed."""
+        self.announce(batch, None, now)
         self._at(
             now + self.backend.settings.durations.batch_creating,
             lambda at: self._created(batch, at),
@@ -61,7 +63,8 @@ class BatchLifecycle:
         self, batch: Batch, status: str, rate: float, action: RunOperation, now: _dt.datetime
     ) -> None:
         """A cancel or delete of the batch's runs, submitted at ``rate`` per second."""
-        batch.status, batch.busy = status, True
+        before, batch.status, batch.busy = batch.status, status, True
+        self.announce(batch, before, now)
         submitted = [e for e in batch.entries[: batch.next_entry] if e.run_id is not None]
         due = now + _dt.timedelta(seconds=len(submitted) / rate)
         self._at(due, lambda at: action(batch, submitted, at))
@@ -72,6 +75,7 @@ class BatchLifecycle:
         if batch.status != CREATING:
             return
         batch.status = PENDING
+        self.announce(batch, CREATING, at)
         self._at(
             at + self.backend.settings.durations.batch_validating,
             lambda when: self._validated(batch, when),
@@ -92,10 +96,12 @@ class BatchLifecycle:
             )
             batch.entries = []
             batch.submissions.pending_start = 0
+            self.announce(batch, PENDING, at)
             return
         batch.entry_by_setting = {e.run_setting_id: e for e in batch.entries}
         batch.status = SUBMITTING
         batch.submissions.pending_start = len(batch.entries)
+        self.announce(batch, PENDING, at)
         self._submit_next(batch, at)
 
     def _load_entries(self, batch: Batch) -> str | None:
@@ -126,6 +132,7 @@ class BatchLifecycle:
             return
         if batch.next_entry >= len(batch.entries):
             batch.status, batch.submitted_time = INPROGRESS, at
+            self.announce(batch, SUBMITTING, at)
             self.check_finished(batch, at)
             return
         entry = batch.entries[batch.next_entry]
@@ -186,17 +193,27 @@ class BatchLifecycle:
             entry.status = "DELETE_SUCCESS"
         batch.submissions.successful_delete += len(entries) - failed
         batch.submissions.failed_delete += failed
+        before = batch.status
         batch.status = RUNS_DELETE_FAILED if failed else RUNS_DELETED
         batch.busy = False
+        self.announce(batch, before, at)
 
     def check_finished(self, batch: Batch, at: _dt.datetime) -> None:
         """PROCESSED (or CANCELLED after a cancel) once no run of the batch is active."""
         if batch.active_runs:
             return
-        if batch.status == INPROGRESS:
+        before = batch.status
+        if before == INPROGRESS:
             batch.status, batch.processed_time = PROCESSED, at
-        elif batch.status == STOPPING:
+        elif before == STOPPING:
             batch.status, batch.busy = CANCELLED, False
+        else:
+            return
+        self.announce(batch, before, at)
+
+    def announce(self, batch: Batch, before: str | None, at: _dt.datetime) -> None:
+        """Tell the families that react that the batch's status changed."""
+        self.backend.events.publish(BatchStatusChanged(batch, before, at))
 
     def _at(self, due: _dt.datetime, action: Callable[[_dt.datetime], None]) -> None:
         self.backend.scheduler.schedule(due, action)

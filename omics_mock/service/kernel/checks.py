@@ -230,6 +230,9 @@ def _type_rule(hint: Any) -> Convert:
         return rule
     if isinstance(hint, type):
         return _instance_of(hint)
+    origin = typing.get_origin(hint)
+    if isinstance(origin, type):  # dict[str, float]: a dict of any content
+        return _instance_of(origin)
     raise TypeError(f"no check for a field of type {hint}")
 
 

@@ -16,7 +16,10 @@ class IdAllocator:
     """Hands out numeric IDs of a given width, unique within one account and Region."""
 
     def __init__(self, scope: str, seed: str | int | None = None) -> None:
-        self._random = random.Random(scope if seed is None else f"{seed}/{scope}")
+        base = scope if seed is None else f"{seed}/{scope}"
+        self._random = random.Random(base)
+        self._uuid_random = random.Random(f"{base}/uuid")
+        """UUIDs draw from a sequence of their own, so numeric IDs do not shift with them."""
         self._used: set[int] = set()
 
     def numeric(self, digits: int = 7) -> str:
@@ -45,11 +48,12 @@ class IdAllocator:
 
     def uuid(self) -> str:
         """A fresh RFC 4122 version-4 UUID string, from this scope's sequence."""
-        return _uuid_text(self._random.getrandbits(128))
+        return _uuid_text(self._uuid_random.getrandbits(128))
 
     def share_id(self) -> str:
         """A share ID in the observed form: two 32-hex groups joined by ``-``."""
-        return f"{self._random.getrandbits(128):032x}-{self._random.getrandbits(128):032x}"
+        draw = self._uuid_random.getrandbits
+        return f"{draw(128):032x}-{draw(128):032x}"
 
     def reserve(self, value: str) -> None:
         """Mark an ID as taken (pre-seeded resources)."""

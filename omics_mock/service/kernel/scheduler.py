@@ -40,6 +40,9 @@ class Scheduler:
         # Entries are (due, sequence, event): tuples compare in C, ties in scheduling order.
         self._heap: list[tuple[_dt.datetime, int, Event]] = []
         self._counter = itertools.count()
+        self.horizon: _dt.datetime | None = None
+        """While ``run_due`` runs: the time it brings the state up to (``None`` otherwise).
+        An action may put work off until then, when every event due by then has run."""
         self.failures: list[tuple[_dt.datetime, Exception]] = []
         """Events whose action raised: a bug in the mock, logged and kept here so that
         one bad event cannot turn an unrelated later request into a 500."""
@@ -59,6 +62,15 @@ class Scheduler:
     def run_due(self, now: _dt.datetime) -> int:
         """Run every event due at or before ``now``; returns how many ran."""
         heap = self._heap
+        ran = 0
+        outer, self.horizon = self.horizon, now
+        try:
+            ran = self._run(heap, now)
+        finally:
+            self.horizon = outer
+        return ran
+
+    def _run(self, heap: list[tuple[_dt.datetime, int, Event]], now: _dt.datetime) -> int:
         ran = 0
         while heap and heap[0][0] <= now:
             due, _, event = heapq.heappop(heap)

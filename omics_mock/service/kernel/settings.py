@@ -191,6 +191,44 @@ class Storage(Checked):
 
 
 @dataclass
+class Artifacts(Checked):
+    """What runs leave behind in S3, CloudWatch Logs and EventBridge (docs/artifacts.md).
+
+    Each kind can be switched off; the other fields choose between plausible
+    behaviours where the service's documentation is silent (UNCONFIRMED).
+    """
+
+    outputs: bool = True
+    """Workflow outputs (``out/...``), ``logs/outputs.json`` and ``logs/engine.log`` in S3."""
+    cache_entries: bool = True
+    """Run-cache entries in S3 and the run cache's log stream."""
+    logs: bool = True
+    """Streams in the ``/aws/omics/WorkflowLog`` log group (run, tasks, engine, manifest)."""
+    events: bool = True
+    """Status-change events on the account's default EventBridge bus."""
+    run_output_uri: str = checked_field("RUN_ID_AND_UUID", one_of("RUN_ID_AND_UUID", "RUN_ID"))
+    """``runOutputUri`` under SERVICE_DEFINED: ``<outputUri>/<runId>/<runUuid>``
+    (``RUN_ID_AND_UUID``) or ``<outputUri>/<runId>`` (``RUN_ID``)."""
+    wdl_outputs_summary: str = "outputs.json"
+    """Name of the WDL outputs summary under ``logs/`` (the docs also say ``output.json``)."""
+    engine_log_for_cancelled: bool = True
+    """Whether a cancelled run still delivers ``logs/engine.log`` to S3."""
+    engine_stream_always: bool = False
+    """Whether every ended run gets a ``run/<id>/engine`` stream (the docs: failed runs only)."""
+    export_fails_without_bucket: bool = True
+    """A run whose output bucket does not exist ends FAILED with ``EXPORT_FAILED``."""
+    cancelled_runs_fill_cache: bool = False
+    """Whether a cancelled run's completed tasks become cache entries (the docs say they do;
+    omics-mock's earlier releases cached nothing for cancelled runs)."""
+    answer_pricing: bool = True
+    """Answer the AWS Price List API for service code ``AmazonOmics`` (run_analyzer needs it;
+    moto has no Price List backend). Other service codes are refused."""
+    prices: dict[str, float] = field(default_factory=dict)
+    """USD by ``resourceType`` (``omics.c.large`` per hour, ``Run Storage`` and ``Dynamic Run
+    Storage`` per GiB-hour) over illustrative defaults, which are not AWS's prices."""
+
+
+@dataclass
 class Settings(Checked):
     """Everything a test may tune for one mock."""
 
@@ -207,3 +245,4 @@ class Settings(Checked):
     durations: Durations = field(default_factory=Durations)
     quotas: Quotas = field(default_factory=Quotas)
     storage: Storage = field(default_factory=Storage)
+    artifacts: Artifacts = field(default_factory=Artifacts)

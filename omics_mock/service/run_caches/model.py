@@ -21,6 +21,8 @@ class RunCache:
     arn: str
     creation_time: _dt.datetime
     cache_s3_uri: str
+    uuid: str
+    """Names the cache's folder under ``cacheS3Location`` and its log stream."""
     cache_behavior: str = "CACHE_ON_FAILURE"
     cache_bucket_owner_id: str | None = None
     name: str | None = None
@@ -54,8 +56,10 @@ class RunCache:
             output["description"] = self.description
         return output
 
-    def entry_uri(self, entry_uuid: str) -> str:
-        return f"{self.cache_s3_uri.rstrip('/')}/{entry_uuid}/"
+    def entry_uri(self, run_id: str, task_id: str, entry_uuid: str) -> str:
+        """``<cacheS3Location>/<cacheUuid>/<runId>/<taskId>/<entryUuid>/`` (a new entry)."""
+        location = self.cache_s3_uri.rstrip("/")
+        return f"{location}/{self.uuid}/{run_id}/{task_id}/{entry_uuid}/"
 
 
 def cache_key(run: Run, index: int) -> CacheKey:

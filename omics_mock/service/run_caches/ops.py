@@ -4,9 +4,12 @@ A run started with ``cacheId`` reads and fills that cache. Entries are keyed
 by workflow, version, definition digest, run parameters and task, and filled
 when the run ends: with CACHE_ALWAYS for its completed tasks whether it
 completed or failed, with CACHE_ON_FAILURE (the default) only when it failed.
-Cancelled runs and runs that exceeded a run group's ``maxDuration`` cache
-nothing. A later run whose task finds an entry marks it ``cacheHit``, with the
-entry's ``cacheS3Uri``, and that task takes a small share of its usual time.
+Runs that exceeded a run group's ``maxDuration`` cache nothing, nor do
+cancelled runs unless ``settings.artifacts.cancelled_runs_fill_cache``. A new
+entry lives at ``<cacheS3Location>/<cacheUuid>/<runId>/<taskId>/<entryUuid>/``
+and is remembered on the run (``cache_entries``) for its artefacts. A later
+run whose task finds an entry marks it ``cacheHit``, with the entry's
+``cacheS3Uri``, and that task takes a small share of its usual time.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ class RunCaches(Family):
             arn=backend.arn(f"runCache/{cache_id}"),
             creation_time=backend.clock.now(),
             cache_s3_uri=req["cacheS3Location"],
+            uuid=backend.ids.uuid(),
             cache_behavior=req.get("cacheBehavior") or "CACHE_ON_FAILURE",
             cache_bucket_owner_id=req.get("cacheBucketOwnerId") or backend.account_id,
             name=req.get("name"),
@@ -109,7 +113,10 @@ class RunCaches(Family):
     @reacts_to(RunStatusChanged)
     def fill_on_end(self, event: RunStatusChanged) -> None:
         run = event.run
-        if run.status not in TERMINAL or run.status == CANCELLED:
+        if run.status not in TERMINAL:
+            return
+        settings = self.backend.settings.artifacts
+        if run.status == CANCELLED and not settings.cancelled_runs_fill_cache:
             return
         cache = self._cache_of(run)
         if cache is None:
@@ -121,8 +128,12 @@ class RunCaches(Family):
             return
         end = run.stop_time or self.backend.clock.now()
         for task in tasks_at(run, end, self.backend.ids):
-            if task_status(run, task, end)[0] == COMPLETED:
-                cache.entries.setdefault(
-                    cache_key(run, task.index),
-                    task.cache_s3_uri or cache.entry_uri(self.backend.ids.uuid()),
-                )
+            if task.cache_hit or task_status(run, task, end)[0] != COMPLETED:
+                continue
+            key = cache_key(run, task.index)
+            if key in cache.entries:
+                continue
+            uri = cache.entries[key] = cache.entry_uri(run.id, task.id, self.backend.ids.uuid())
+            if run.cache_entries is None:
+                run.cache_entries = {}
+            run.cache_entries[task.index] = uri

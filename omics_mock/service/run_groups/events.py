@@ -1,7 +1,8 @@
-"""Questions run groups ask other families."""
+"""Questions run groups ask other families, and what happens to run groups."""
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass
 
 
@@ -17,3 +18,12 @@ class RunGroupLimitsChanged:
     """A run group's limits changed: waiting runs may fit now."""
 
     group_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunGroupStatusChanged:
+    """A run group became ``status`` (ACTIVE when created, DELETED when deleted) at ``at``."""
+
+    arn: str
+    status: str
+    at: _dt.datetime

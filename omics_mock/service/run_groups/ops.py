@@ -19,7 +19,7 @@ from ..kernel.state import Backend, Family, Params, not_found, operation
 from ..kernel.store import Listing, Store
 from ..runs.events import AdmissionRoom, AdmissionVeto, RunDeadline
 from ..tags.rules import checked_tags
-from .events import RunGroupInUse, RunGroupLimitsChanged
+from .events import RunGroupInUse, RunGroupLimitsChanged, RunGroupStatusChanged
 from .model import DURATION_EXCEEDED, LIMITS, RunGroup
 
 UNLIMITED = 1 << 62
@@ -61,6 +61,7 @@ class RunGroups(Family):
         )
         self.store.add(group_id, group)
         backend.register_taggable(group.arn, group)
+        backend.events.publish(RunGroupStatusChanged(group.arn, "ACTIVE", group.creation_time))
         return group
 
     @operation("GetRunGroup", render=RunGroup.to_get_output)
@@ -93,6 +94,8 @@ class RunGroups(Family):
             )
         self.store.remove(group.id)
         self.backend.unregister_taggable(group.arn)
+        now = self.backend.clock.now()
+        self.backend.events.publish(RunGroupStatusChanged(group.arn, "DELETED", now))
 
     # -- admission rules --------------------------------------------------------------------
 

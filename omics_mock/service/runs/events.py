@@ -16,6 +16,14 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
+class RunSubmitted:
+    """A new run was stored, PENDING, at ``at`` (StartRun, or a batch's submission)."""
+
+    run: Run
+    at: _dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class RunStatusChanged:
     """A run's status changed from ``before`` to ``run.status`` at ``at``."""
 
@@ -62,5 +70,13 @@ class AdmissionVeto:
 class RunDeadline:
     """Question, asked at admission: ``(limit, reason, message)`` fails the run if it
     is still active ``limit`` after admission; ``None`` sets no deadline."""
+
+    run: Run
+
+
+@dataclass(frozen=True, slots=True)
+class ExportVeto:
+    """Question, asked when a run that succeeded exports its outputs: ``(reason, message)``
+    ends it FAILED instead (an output bucket that does not exist); ``None`` lets it complete."""
 
     run: Run

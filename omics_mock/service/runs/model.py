@@ -103,6 +103,7 @@ class Run:
     stop_time: _dt.datetime | None = None
     running_since: _dt.datetime | None = None
     starting_since: _dt.datetime | None = None
+    stopping_since: _dt.datetime | None = None
     ended_work_at: _dt.datetime | None = None
     """When the run's work stopped early (cancel or failure during RUNNING)."""
     end_status: str | None = None
@@ -115,7 +116,14 @@ class Run:
     sequence: int = 0
     cache_hits: dict[int, str] = field(default_factory=dict)
     """Task index -> cache entry URI, for tasks answered from the run cache."""
+    cache_entries: dict[int, str] | None = None
+    """Task index -> cache entry URI, for the entries this run wrote to its run cache."""
     removed: bool = False
+    run_id_output_uri: bool = False
+    """``runOutputUri`` is ``<outputUri>/<runId>`` (the older form) rather than
+    ``<outputUri>/<runId>/<runUuid>``."""
+    engine_log_stream: bool = False
+    """The run's engine log stream exists (set when the run's logs are written)."""
 
     @property
     def definition(self) -> Any:
@@ -185,6 +193,7 @@ class Run:
             if at < planned_end:
                 self.ended_work_at = at
         self.status = STOPPING
+        self.stopping_since = at
         self.end_status = end_status
 
     def finish(self, at: _dt.datetime) -> None:
@@ -204,12 +213,21 @@ class Run:
     # -- what the operations answer -------------------------------------------------------
 
     @property
+    def log_level(self) -> str:
+        return str(self.request.get("logLevel") or "ALL")
+
+    @property
     def run_output_uri(self) -> str:
-        """``<outputUri>/<runId>`` under SERVICE_DEFINED; ``outputUri`` itself otherwise."""
-        output_uri = self.request["outputUri"]
+        """``<outputUri>/<runId>/<runUuid>`` (or ``<outputUri>/<runId>``, see
+        ``settings.artifacts.run_output_uri``) under SERVICE_DEFINED; ``outputUri``
+        itself under NONE_WITH_OVERWRITE."""
+        output_uri = str(self.request["outputUri"])
         if self.output_uri_prefix_mode == "NONE_WITH_OVERWRITE":
-            return str(output_uri)
-        return f"{output_uri.rstrip('/')}/{self.id}"
+            return output_uri
+        output_uri = output_uri.rstrip("/")
+        if self.run_id_output_uri:
+            return f"{output_uri}/{self.id}"
+        return f"{output_uri}/{self.id}/{self.uuid}"
 
     @property
     def output_uri_prefix_mode(self) -> str:
@@ -286,12 +304,18 @@ class Run:
                 "statusMessage": self.status_message,
                 "failureReason": self.failure_reason,
                 "tags": dict(self.tags),
-                "logLocation": {
-                    "runLogStream": self.log_stream_arn(f"run/{self.id}"),
-                    "engineLogStream": self.log_stream_arn(f"run/{self.id}/engine"),
-                },
+                "logLocation": self._log_location(),
             }
         )
+
+    def _log_location(self) -> dict[str, str] | None:
+        """The run's log streams: none with ``logLevel`` OFF; the engine stream once it exists."""
+        if self.log_level == "OFF":
+            return None
+        location = {"runLogStream": self.log_stream_arn(f"run/{self.id}")}
+        if self.engine_log_stream:
+            location["engineLogStream"] = self.log_stream_arn(f"run/{self.id}/engine")
+        return location
 
     def to_list_item(self) -> dict[str, Any]:
         request = self.request

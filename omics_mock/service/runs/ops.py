@@ -186,6 +186,7 @@ class Runs(Family):
             configuration=plan.configuration,
             source_run_id=plan.source_run.id if plan.source_run is not None else None,
             sequence=self._sequence,
+            run_id_output_uri=backend.settings.artifacts.run_output_uri == "RUN_ID",
         )
         self.store.add(run_id, run)
         if run.retention_mode == "REMOVE":

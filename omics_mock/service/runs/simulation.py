@@ -20,9 +20,11 @@ from .admission import AdmissionQueue, Usage
 from .events import (
     AdmissionRoom,
     AdmissionVeto,
+    ExportVeto,
     RunDeadline,
     RunStartsWork,
     RunStatusChanged,
+    RunSubmitted,
 )
 from .model import CANCELLED, COMPLETED, FAILED, PENDING, RUNNING, STARTING, STOPPING, Run
 
@@ -61,6 +63,7 @@ class RunSimulation:
 
     def submit(self, run: Run, now: _dt.datetime) -> None:
         """A new run: PENDING for ``timing.pending``, then queued for admission."""
+        self.events.publish(RunSubmitted(run, now))
         self._schedule(run, now + (run.timing.pending or _ZERO), self._become_eligible)
 
     def cancel(self, run: Run, now: _dt.datetime) -> None:
@@ -189,8 +192,19 @@ class RunSimulation:
         self._schedule(run, at + (run.timing.stopping or _ZERO), self._finish)
 
     def _finish(self, run: Run, at: _dt.datetime) -> None:
+        self._check_export(run)
         self._change(run, at, lambda: run.finish(at))
         self._after_end(run, at)
+
+    def _check_export(self, run: Run) -> None:
+        """A run about to complete exports its outputs; a veto fails it instead."""
+        if (run.end_status or COMPLETED) != COMPLETED:
+            return
+        for answer in self.events.publish(ExportVeto(run)):
+            if answer is not None:
+                run.record_failure(*answer)
+                run.end_status = FAILED
+                return
 
     def _force_end(self, run: Run, now: _dt.datetime, end_status: str, immediately: bool) -> None:
         if run.status == PENDING:
@@ -198,6 +212,7 @@ class RunSimulation:
             run.end_status = end_status
             if end_status == COMPLETED:
                 run.start_time = now
+            self._check_export(run)
             self._change(run, now, lambda: run.finish(now))
             self._after_end(run, now)
             return

@@ -84,6 +84,25 @@ def task_status(
     return "PENDING", None, None
 
 
+def task_transitions(run: Run, task: Task) -> list[tuple[str, _dt.datetime]]:
+    """Every status the task takes, with the moment it takes it (as ``task_status`` tells
+    them apart): the task's history once the run has ended, its plan while it runs."""
+    begin, end = task.window_start, task.window_end
+    length = end - begin
+    phases = [
+        ("PENDING", begin),
+        ("STARTING", begin + length * _TASK_PENDING),
+        ("RUNNING", begin + length * (_TASK_PENDING + _TASK_STARTING)),
+        ("STOPPING", end - length * _TASK_STOPPING),
+    ]
+    cut = run.ended_work_at
+    if cut is not None and cut < end:
+        final = "FAILED" if run.end_status == "FAILED" else "CANCELLED"
+        return [phases[0], *(p for p in phases[1:] if p[1] < cut), (final, cut)]
+    failed = run.end_status == "FAILED" and task.index == len(run.templates) - 1
+    return [*phases, ("FAILED" if failed else "COMPLETED", end)]
+
+
 def task_list_item(run: Run, task: Task, now: _dt.datetime) -> dict[str, Any]:
     """A task as ListRunTasks shows it."""
     status, start, stop = task_status(run, task, now)
@@ -109,7 +128,8 @@ def task_list_item(run: Run, task: Task, now: _dt.datetime) -> dict[str, Any]:
 def task_output(run: Run, task: Task, now: _dt.datetime) -> dict[str, Any]:
     """A task as GetRunTask shows it."""
     output = task_list_item(run, task, now)
-    output["logStream"] = run.log_stream_arn(f"run/{run.id}/task/{task.id}")
+    if run.log_level != "OFF" and not task.cache_hit:
+        output["logStream"] = run.log_stream_arn(f"run/{run.id}/task/{task.id}")
     if output["status"] == "FAILED":
         output["failureReason"] = (run.failure_reason or "TASK_FAILED")[:64]
         output["statusMessage"] = (
@@ -117,11 +137,11 @@ def task_output(run: Run, task: Task, now: _dt.datetime) -> dict[str, Any]:
         )
     elif output["status"] == "CANCELLED":
         output["statusMessage"] = "The run was cancelled."
-    output["imageDetails"] = _image_details(run, task.template)
+    output["imageDetails"] = image_details(run, task.template)
     return output
 
 
-def _image_details(run: Run, template: TaskTemplate) -> dict[str, str]:
+def image_details(run: Run, template: TaskTemplate) -> dict[str, str]:
     """The task's container image: the one its definition declares, else a private ECR one."""
     image = template.image
     if image is None:

@@ -12,6 +12,7 @@ caller is found with ``workflowOwnerId`` while the share is ACTIVE.
 
 from __future__ import annotations
 
+import datetime as _dt
 from typing import Any
 
 from ...wire.errors import AccessDeniedException, ConflictException, ServiceQuotaExceededException
@@ -20,6 +21,7 @@ from ..kernel.store import Listing, Store
 from ..outside.artifacts import ArtifactStore
 from ..shares.model import ShareRegistry
 from ..tags.rules import checked_tags
+from .events import WorkflowStatusChanged
 from .model import (
     ACTIVE,
     FAILED,
@@ -33,6 +35,7 @@ from .model import (
 from .ready2run import Ready2RunCatalogue, Ready2RunEntries, Ready2RunEntry
 from .sources import build_definition, checked_readme
 
+DELETED = "DELETED"
 DELETABLE = (ACTIVE, FAILED)
 VERSIONABLE = (ACTIVE, UPDATING)
 
@@ -173,6 +176,7 @@ class Workflows(Family):
             )
         self.store.remove(workflow.id)
         self.backend.unregister_taggable(workflow.arn)
+        self._announce(workflow, None, DELETED, self.backend.clock.now())
 
     # -- versions -----------------------------------------------------------------------
 
@@ -246,12 +250,24 @@ class Workflows(Family):
             )
         workflow.versions.remove(version.name)
         self.backend.unregister_taggable(version.arn)
+        self._announce(workflow, version, DELETED, self.backend.clock.now())
 
     # -- internals ------------------------------------------------------------------------
 
     def _schedule_creation(self, resource: Resource) -> None:
         due = self.backend.clock.now() + self.backend.settings.durations.workflow_creating
-        self.backend.scheduler.schedule(due, lambda _at: resource.finish_creating())
+
+        def created(at: _dt.datetime) -> None:
+            resource.finish_creating()
+            if resource.status in (ACTIVE, FAILED):
+                workflow = getattr(resource, "workflow", resource)
+                version = resource if resource is not workflow else None
+                self._announce(workflow, version, resource.status, at)
+
+        self.backend.scheduler.schedule(due, created)
+
+    def _announce(self, workflow: Any, version: Any, status: str, at: _dt.datetime) -> None:
+        self.backend.events.publish(WorkflowStatusChanged(workflow, version, status, at))
 
     def _schedule_update(self, resource: Resource) -> None:
         resource.begin_update()

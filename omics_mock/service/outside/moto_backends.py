@@ -1,0 +1,50 @@
+"""moto's in-process backends, reached directly (never through botocore or a network).
+
+Writing side effects straight into moto's backends needs no credentials, no
+signing and no request, so nothing here can re-enter omics-mock's interception
+or wait on its locks. Each accessor returns ``None`` when moto is not installed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def partition(region: str) -> str:
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def s3(account: str, region: str) -> Any:
+    try:
+        from moto.s3.models import s3_backends
+    except ImportError:  # pragma: no cover - moto is optional
+        return None
+    return s3_backends[account][partition(region)]
+
+
+def logs(account: str, region: str) -> Any:
+    try:
+        from moto.logs.models import logs_backends
+    except ImportError:  # pragma: no cover
+        return None
+    return logs_backends[account][region]
+
+
+def events(account: str, region: str) -> Any:
+    try:
+        from moto.events.models import events_backends
+    except ImportError:  # pragma: no cover
+        return None
+    return events_backends[account][region]
+
+
+def lambdas(account: str, region: str) -> Any:
+    try:
+        from moto.awslambda.utils import get_backend
+    except ImportError:  # pragma: no cover
+        return None
+    return get_backend(account, region)

@@ -1,0 +1,71 @@
+"""What a run writes, as timed items: S3 objects, log events, bus events.
+
+Items are plain data; ``outside`` writes them to moto, and the control API
+reads them as they are. ``key`` tells an item apart from the others of its run
+at the same instant, so writing a run's items in several goes never writes one
+twice.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any, NamedTuple
+
+RANK_START = 0
+"""Items of the run's first phases (PENDING, STARTING, RUNNING)."""
+RANK_TASKS = 1
+RANK_END = 2
+"""Items of STOPPING, the end, and deletion."""
+
+
+class S3Object(NamedTuple):
+    bucket: str
+    key: str
+    body: bytes
+
+    @property
+    def uri(self) -> str:
+        return f"s3://{self.bucket}/{self.key}"
+
+
+class LogEvent(NamedTuple):
+    group: str
+    stream: str
+    message: str
+
+
+class BusEvent(NamedTuple):
+    detail_type: str
+    resource: str
+    detail: dict[str, Any]
+
+
+Payload = S3Object | LogEvent | BusEvent
+
+
+class Item(NamedTuple):
+    at: _dt.datetime
+    rank: int
+    key: str
+    payload: Payload
+
+
+def order(items: list[Item]) -> list[Item]:
+    """Items by time, then rank; generation order among equals."""
+    return sorted(items, key=lambda item: (item.at, item.rank))
+
+
+def epoch_ms(at: _dt.datetime) -> int:
+    return int(at.timestamp() * 1000)
+
+
+def iso_ms(at: _dt.datetime) -> str:
+    """``2024-10-20T07:02:53.000Z``: always three fractional digits (run_analyzer parses it)."""
+    return at.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + (
+        f"{at.microsecond // 1000:03d}Z"
+    )
+
+
+def iso_seconds(at: _dt.datetime) -> str:
+    """``2022-10-20T22:07:35Z``, the EventBridge envelope's ``time``."""
+    return at.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,153 @@
+"""The run manifest: one JSON record for the run, then one per task (spec 4.5).
+
+Clients read it to price a run (run_analyzer), to start it again (rerun) and to
+draw its timeline (the HealthOmics MCP server), so the keys they read are all
+here, times carry exactly three fractional digits, and the run record has no
+``cpus`` key (that is how a task record is told apart).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+from typing import Any
+
+from ..runs.model import Run
+from ..runs.tasks import Task
+from .content import reserved
+from .items import iso_ms
+
+TaskEnd = tuple[Task, str, _dt.datetime | None, _dt.datetime | None]
+"""A task, its final status, startTime and stopTime."""
+
+
+def run_record(run: Run, workflow_arn: str, backend_arn: Any) -> dict[str, Any]:
+    request = run.request
+    record: dict[str, Any] = {
+        "arn": run.arn,
+        "uuid": run.uuid,
+        "name": run.name or "",
+        "status": run.status,
+        "workflow": workflow_arn,
+        "creationTime": iso_ms(run.creation_time),
+    }
+    if run.start_time is not None:
+        record["startTime"] = iso_ms(run.start_time)
+    if run.stop_time is not None:
+        record["stopTime"] = iso_ms(run.stop_time)
+    definition = run.definition
+    record.update(
+        {
+            "digest": definition.digest or "sha256:" + hashlib.sha256(run.arn.encode()).hexdigest(),
+            "outputUri": request["outputUri"],
+            "roleArn": request["roleArn"],
+            "startedBy": f"arn:aws:iam::{run.account_id}:user/omics-mock",
+            "parameters": request.get("parameters") or {},
+            "parameterTemplate": definition.parameter_template or {},
+            "resourceDigests": _digests(request.get("parameters")),
+            "storageType": run.storage_type or "DYNAMIC",
+        }
+    )
+    if request.get("storageCapacity") is not None:
+        record["storageCapacity"] = request["storageCapacity"]
+    record["metrics"] = _run_metrics(run)
+    optional = {
+        "failureReason": run.failure_reason,
+        "statusMessage": run.status_message,
+        "runGroup": backend_arn(f"runGroup/{run.run_group_id}") if run.run_group_id else None,
+        "priority": request.get("priority"),
+        "runCache": backend_arn(f"runCache/{run.cache_id}") if run.cache_id else None,
+        "runCacheBehavior": run.cache_behavior,
+        "retentionMode": run.retention_mode,
+        "logLevel": request.get("logLevel"),
+        "workflowOwnerId": request.get("workflowOwnerId"),
+        "workflowVersion": (
+            f"{workflow_arn}/version/{run.version.name}" if run.version is not None else None
+        ),
+        "run": backend_arn(f"run/{run.source_run_id}") if run.source_run_id else None,
+    }
+    record.update({k: v for k, v in optional.items() if v is not None})
+    return record
+
+
+def _run_metrics(run: Run) -> dict[str, Any]:
+    running = (
+        (run.stop_time - run.start_time).total_seconds()
+        if run.start_time is not None and run.stop_time is not None
+        else 0.0
+    )
+    capacity = float(run.storage_capacity or 1200)
+    metrics: dict[str, Any] = {
+        "storageMaximumGiB": round(capacity * 0.14, 6),
+        "storageAverageGiB": round(capacity * 0.09, 6),
+    }
+    if run.storage_type == "STATIC":
+        metrics["storageReservedGiB"] = capacity
+    metrics["runningSeconds"] = round(running, 3)
+    return metrics
+
+
+def _digests(parameters: Any) -> dict[str, str]:
+    if not isinstance(parameters, dict):
+        return {}
+    return {
+        value: "etag:" + hashlib.md5(value.encode()).hexdigest()
+        for value in parameters.values()
+        if isinstance(value, str) and value.startswith("s3://")
+    }
+
+
+def task_record(run: Run, end: TaskEnd, task_arn: str, image: str) -> dict[str, Any]:
+    task, status, start, stop = end
+    template = task.template
+    record: dict[str, Any] = {
+        "arn": task_arn,
+        "uuid": task.uuid,
+        "name": template.name,
+        "status": status,
+        "run": run.arn,
+    }
+    if not task.cache_hit:
+        record["creationTime"] = iso_ms(task.window_start)
+        if start is not None:
+            record["startTime"] = iso_ms(start)
+        if stop is not None:
+            record["stopTime"] = iso_ms(stop)
+    record.update(
+        {
+            "cpus": template.cpus,
+            "memory": template.memory,
+            "gpus": template.gpus,
+            "instanceType": template.instance_type,
+            "image": image,
+        }
+    )
+    record["metrics"] = {} if task.cache_hit else _task_metrics(template, start, stop)
+    if status == "FAILED":
+        record["failureReason"] = (run.failure_reason or "TASK_FAILED")[:64]
+        record["statusMessage"] = f"Task {template.name} failed: {run.status_message or 'error'}"
+    return record
+
+
+def _task_metrics(
+    template: Any, start: _dt.datetime | None, stop: _dt.datetime | None
+) -> dict[str, Any]:
+    cpus, memory, gpus = reserved(template)
+    running = (stop - start).total_seconds() if start is not None and stop is not None else 0.0
+    used_cpus = min(template.cpus, cpus)
+    used_memory = min(template.memory, memory)
+    return {
+        "cpusReserved": cpus,
+        "cpusMaximum": round(used_cpus * 0.8, 6),
+        "cpusAverage": round(used_cpus * 0.5, 6),
+        "gpusReserved": gpus,
+        "memoryReservedGiB": memory,
+        "memoryMaximumGiB": round(used_memory * 0.7, 6),
+        "memoryAverageGiB": round(used_memory * 0.4, 6),
+        "runningSeconds": round(running, 3),
+    }
+
+
+def line(record: dict[str, Any]) -> str:
+    return json.dumps(record, separators=(",", ":"))

@@ -1,0 +1,90 @@
+"""The run log (``run/<runId>``): one JSON object per step, as the service words them.
+
+Each event is ``{"runStatus", "logMessage", "message"}`` (spec 4.3). The codes
+of the failure path are the service's; those of the success and cancel paths
+are omics-mock's choice (UNCONFIRMED), in the same style.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+
+from ..runs.model import Run
+from ..runs.tasks import Task
+
+WORKFLOW_TIMEOUT_MINUTES = 10080
+_TASK_CODES = {
+    "STARTING": ("STARTING_TASK", "Starting workflow run task with name: {name} and taskId: {id}"),
+    "RUNNING": ("RUNNING_TASK", "Running workflow run task: name: {name} and taskId: {id}"),
+    "COMPLETED": ("TASK_COMPLETED", "Workflow run task: name: {name} and taskId: {id} completed."),
+    "FAILED": ("TASK_FAILED", "Workflow run task: name: {name} and taskId: {id} failed."),
+    "CANCELLED": ("TASK_CANCELLED", "Workflow run task: name: {name} and taskId: {id} cancelled."),
+}
+_END_CODES = {
+    "COMPLETED": ("RUN_COMPLETED", "Workflow run completed."),
+    "FAILED": ("RUN_FAILED", "Workflow run failed."),
+    "CANCELLED": ("RUN_CANCELLED", "Workflow run cancelled."),
+}
+
+
+@functools.lru_cache(maxsize=4096)
+def entry(run_status: str, code: str, message: str) -> str:
+    return json.dumps({"runStatus": run_status, "logMessage": code, "message": message})
+
+
+def start_lines(run: Run, status: str) -> list[str]:
+    if status == "PENDING":
+        return [entry(status, "CREATING_RUN", "Creating your workflow run.")]
+    if status == "STARTING":
+        return [
+            entry(status, "STARTING_RUN", "Provisioning infrastructure for your workflow run."),
+            entry(
+                status,
+                "SET_WORKFLOW_TIMEOUT",
+                f"Your workflow will be timed out after: {WORKFLOW_TIMEOUT_MINUTES} minutes.",
+            ),
+        ]
+    lines = [entry(status, "RUNNING_WORKFLOW", "Your workflow is now running.")]
+    for uri in _inputs(run):
+        lines.append(entry(status, "IMPORTING_FILES", f"Importing your workflow run input: {uri}"))
+        lines.append(
+            entry(status, "IMPORT_COMPLETED", f"Completed import of workflow run input: {uri}")
+        )
+    return lines
+
+
+def _inputs(run: Run) -> list[str]:
+    parameters = run.request.get("parameters")
+    if not isinstance(parameters, dict):
+        return []
+    return [v for v in parameters.values() if isinstance(v, str) and v.startswith("s3://")]
+
+
+def task_line(run: Run, task: Task, status: str) -> str | None:
+    found = _TASK_CODES.get(status)
+    if found is None:
+        return None
+    code, text = found
+    return entry("RUNNING", code, text.format(name=task.template.name, id=task.id))
+
+
+def end_lines(run: Run, status: str) -> list[str]:
+    if status == "STOPPING":
+        lines = [
+            entry(status, "STOPPING_RUN", "Deprovisioning infrastructure for your workflow run.")
+        ]
+        if run.storage_type == "STATIC":
+            size = run.storage_capacity or 1200
+            used = max(1, size * 14 // 100)
+            lines.append(
+                entry(
+                    status,
+                    "MAX_FILE_SYSTEM_USAGE",
+                    "Max file system usage (Size, Used, Used %): "
+                    f"{size}GiB {used}GiB {used * 100 // size}%",
+                )
+            )
+        return lines
+    code, text = _END_CODES[status]
+    return [entry(status, code, text)]

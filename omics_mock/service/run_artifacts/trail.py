@@ -1,0 +1,166 @@
+"""Everything one run writes, as timed items (``items``), from the run's own history.
+
+A run's artefacts follow from what it did: its phase times, its tasks'
+windows, how it ended, and the content scripted for it. Rendering them again
+gives the same items, so the control API renders them when asked (nothing is
+kept per run) and the moto writer renders what became due since it last wrote.
+The planned future of a run still running is rendered too (its tasks that have
+appeared), so the writer knows when to come back.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+
+from ..runs.model import FAILED, LOG_GROUP, TERMINAL, Run
+from ..runs.tasks import Task
+from ..runs.timeline import image_details, task_transitions, task_windows, tasks_at
+from . import bus, content, manifest
+from .context import Collector, RunContext, RunLog
+from .export import export_items
+from .items import RANK_END, RANK_START, RANK_TASKS, Item, LogEvent
+from .run_log import end_lines, start_lines, task_line
+
+Transitions = list[tuple[str, _dt.datetime]]
+
+
+def render(ctx: RunContext, since: _dt.datetime | None, until: _dt.datetime) -> list[Item]:
+    """The run's items due at or after ``since`` (all when ``None``), with the planned
+    future of the tasks that have appeared by ``until``; not sorted (``items.order``)."""
+    run = ctx.run
+    out = Collector(since)
+    logs = ctx.logs
+    events = ctx.events
+    run_stream = f"run/{run.id}"
+
+    def run_log(at: _dt.datetime, rank: int, key: str, text: str) -> None:
+        if logs:
+            out.add(at, rank, f"rl:{key}", LogEvent(LOG_GROUP, run_stream, text))
+
+    for status, at in (
+        ("PENDING", run.creation_time),
+        ("STARTING", run.starting_since),
+        ("RUNNING", run.running_since),
+    ):
+        if at is None or not out.wants(at):
+            continue
+        if events:
+            out.add(at, RANK_START, f"ev:{status}", bus.run_event(run, status))
+        for n, text in enumerate(start_lines(run, status)):
+            run_log(at, RANK_START, f"{status}:{n}", text)
+    if run.running_since is not None:
+        _tasks(ctx, out, until, run_log)
+    if run.stopping_since is not None and out.wants(run.stopping_since):
+        at = run.stopping_since
+        if events:
+            out.add(at, RANK_END, "ev:STOPPING", bus.run_event(run, "STOPPING"))
+        for n, text in enumerate(end_lines(run, "STOPPING")):
+            run_log(at, RANK_END, f"STOPPING:{n}", text)
+    if run.status in TERMINAL and run.stop_time is not None and out.wants(run.stop_time):
+        _end(ctx, out, run_log)
+    if ctx.removed_at is not None and events:
+        out.add(ctx.removed_at, RANK_END, "ev:DELETED", bus.run_event(run, "DELETED"))
+    return out.items
+
+
+def next_window_start(run: Run, after: _dt.datetime) -> _dt.datetime | None:
+    """When the next task that has not appeared by ``after`` appears."""
+    if run.running_since is None:
+        return None
+    for _, start, _ in task_windows(run):
+        if start > after:
+            return start
+    return None
+
+
+def _tasks(ctx: RunContext, out: Collector, until: _dt.datetime, run_log: RunLog) -> None:
+    run = ctx.run
+    events = ctx.events
+    for task in tasks_at(run, until, ctx.ids):
+        if out.since is not None and task.window_end < out.since:
+            continue
+        transitions = task_transitions(run, task)
+        if task.cache_hit:
+            transitions = transitions[-1:]
+        arn = ctx.arn(f"task/{task.id}")
+        prefix = f"t{task.index}"
+        for status, at in transitions:
+            if not out.wants(at):
+                continue
+            if events:
+                out.add(at, RANK_TASKS, f"ev:{prefix}:{status}", bus.task_event(run, arn, status))
+            text = task_line(run, task, status)
+            if text is not None:
+                run_log(at, RANK_TASKS, f"{prefix}:{status}", text)
+        if ctx.logs and ctx.cache_stream is not None and out.wants(task.window_start):
+            text = _cache_line(run, task)
+            out.add(
+                task.window_start,
+                RANK_TASKS,
+                f"cache:{prefix}",
+                LogEvent(LOG_GROUP, ctx.cache_stream, text),
+            )
+        if ctx.logs and not task.cache_hit:
+            _task_stream(ctx, out, task, transitions)
+
+
+def _task_stream(ctx: RunContext, out: Collector, task: Task, transitions: Transitions) -> None:
+    """The task's own log: its first line when it starts running, the others (and, for a
+    failed task, the failure lines) when it stops (lines are known once it has run)."""
+    run = ctx.run
+    running_at = dict(transitions).get("RUNNING")
+    if running_at is None:
+        return
+    final, stop = transitions[-1]
+    if not out.wants(stop):
+        return
+    stream = f"run/{run.id}/task/{task.id}"
+    name = task.template.name
+    lines = content.task_lines(ctx.script, name, task.id, task.template)
+    if final == FAILED:
+        lines += content.failure_lines(run, ctx.script, name)
+    for n, text in enumerate(lines):
+        at = running_at if n == 0 else stop
+        out.add(at, RANK_TASKS, f"tl{task.index}:{n}", LogEvent(LOG_GROUP, stream, text))
+
+
+def _cache_line(run: Run, task: Task) -> str:
+    if task.cache_hit:
+        entry = (task.cache_s3_uri or "").rstrip("/").rsplit("/", 1)[-1]
+        message = f"Cache hit for run: {run.id}, task: {task.id}, cacheEntry: {entry}"
+        return json.dumps({"logMessage": "CACHE_HIT", "message": message})
+    message = f"Cache miss for run: {run.id}, task: {task.id}"
+    return json.dumps({"logMessage": "CACHE_MISS", "message": message})
+
+
+def task_ends(run: Run, tasks: list[Task]) -> list[manifest.TaskEnd]:
+    """Each task with its final status, startTime and stopTime."""
+    ends: list[manifest.TaskEnd] = []
+    for task in tasks:
+        transitions = task_transitions(run, task)
+        final, stop = transitions[-1]
+        start = None if task.cache_hit else dict(transitions).get("RUNNING")
+        ends.append((task, final, start, stop))
+    return ends
+
+
+def _end(ctx: RunContext, out: Collector, run_log: RunLog) -> None:
+    run = ctx.run
+    at = run.stop_time
+    assert at is not None
+    tasks = tasks_at(run, at, ctx.ids) if run.running_since is not None else []
+    ends = task_ends(run, tasks)
+    export_items(ctx, out, ends, run_log)
+    if ctx.logs:
+        stream = f"manifest/run/{run.id}/{run.uuid}"
+        records = [manifest.run_record(run, run.workflow.arn, ctx.arn)]
+        for end in ends:
+            image = image_details(run, end[0].template)["image"]
+            records.append(manifest.task_record(run, end, ctx.arn(f"task/{end[0].id}"), image))
+        for n, record in enumerate(records):
+            out.add(at, RANK_END, f"mf:{n}", LogEvent(LOG_GROUP, stream, manifest.line(record)))
+    for n, text in enumerate(end_lines(run, run.status)):
+        run_log(at, RANK_END, f"{run.status}:{n}", text)
+    if ctx.events:
+        out.add(at, RANK_END, f"ev:{run.status}", bus.run_event(run, run.status))
