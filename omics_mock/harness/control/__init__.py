@@ -14,6 +14,8 @@ Reached from the mock object (``with mock_omics() as m``), or from the
   switch to per-poll progress;
 * ``m.storage``: fail uploads, import sources and jobs, archive read sets, read
   stored bytes and exported objects;
+* ``m.analytics``: make accounts new customers, fail variant and annotation
+  stores, versions, import items and jobs, finish imports now;
 * ``m.inspect(account, region)``: a read-only view of one backend (unstable).
 """
 
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from ...service.kernel.clock import VirtualClock
 from ...service.kernel.settings import Settings
 from ..request_log import RequestRecord
+from .analytics import AnalyticsControl
 from .resources import AccountsControl, Faults, Ready2RunControl, S3Objects
 from .runs import RunsControl
 from .storage import StorageControl
@@ -66,6 +69,7 @@ class Control:
         self.ready2run = Ready2RunControl(self._current_door)
         self.runs = RunsControl(lambda: self._door.state)
         self.storage = StorageControl(lambda: self._door.state)
+        self.analytics = AnalyticsControl(lambda: self._door.state)
 
     def _current_door(self) -> Door:
         return self._door
