@@ -29,13 +29,12 @@ from typing import TYPE_CHECKING, Any
 
 from ...wire.errors import ValidationException
 from ..outside.s3 import read_object
-from ..storage.blobs import Blob
-from ..storage.content import inflated, is_gzip
 from ..storage.sources import SourceSteering, short
 
 if TYPE_CHECKING:
     from ..kernel.state import Backend
 
+INFLATE_STEP = 8 * 1024 * 1024
 VCF_COLUMNS = ["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO"]
 
 
@@ -88,10 +87,31 @@ class _Problem(Exception):
     """A file that does not parse: the message says where."""
 
 
+def _inflated(data: bytes) -> Iterator[bytes]:
+    """The text of a gzip or bgzip (multi-member) file, in pieces; ``zlib.error`` if it
+    is not gzip or ends early."""
+    remaining: bytes = data
+    while remaining:
+        decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        tail = remaining
+        while tail:
+            piece = decompressor.decompress(tail, INFLATE_STEP)
+            if piece:
+                yield piece
+            if decompressor.eof:
+                break
+            tail = decompressor.unconsumed_tail
+        if not decompressor.eof:
+            rest = decompressor.flush()
+            if rest:
+                yield rest
+            raise zlib.error("the gzip stream ends early")
+        remaining = decompressor.unused_data
+
+
 def _lines(data: bytes, encoding: str, separator: str) -> Iterator[tuple[int, str]]:
     """Numbered lines of the (inflated) text, decoded incrementally."""
-    blob = Blob.of(data)
-    pieces: Iterator[bytes] = inflated(blob) if is_gzip(blob) else iter((data,))
+    pieces: Iterator[bytes] = _inflated(data) if data[:2] == b"\x1f\x8b" else iter((data,))
     decoder = codecs.getincrementaldecoder(encoding)()
     carry, number = "", 0
     for piece in pieces:
