@@ -72,6 +72,10 @@ def test_a_failed_store_fails_the_waiter_and_its_first_version(
 ) -> None:
     omics.create_annotation_store(name="clinvar", storeFormat="VCF", reference=reference)
     omics_mock.analytics.fail_annotation_store("clinvar", "No permission to share the database.")
+    assert (
+        omics.get_annotation_store_version(name="clinvar", versionName="clinvar")["status"]
+        == "FAILED"
+    )
     with pytest.raises(WaiterError):
         omics.get_waiter("annotation_store_created").wait(name="clinvar")
     with pytest.raises(WaiterError):

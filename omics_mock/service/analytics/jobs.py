@@ -139,8 +139,11 @@ class ImportLifecycle:
     def __init__(self, backend: Backend, work: ItemWork) -> None:
         self.backend = backend
         self.work = work
+        self.running: dict[str, ImportJob] = {}
+        """Jobs SUBMITTED or IN_PROGRESS, by ID (quotas and stores ask about these only)."""
 
     def submit(self, job: ImportJob) -> None:
+        self.running[job.id] = job
         durations = self.backend.settings.analytics.durations
         scheduler = self.backend.scheduler
 
@@ -156,6 +159,7 @@ class ImportLifecycle:
 
     def finish(self, job: ImportJob, at: _dt.datetime) -> None:
         """Every item ends; the job ends by their outcomes."""
+        self.running.pop(job.id, None)
         for item in job.items:
             problem = item.forced_failure or self.work.import_item(job, item, at)
             item.status = FAILED if problem else COMPLETED
@@ -171,6 +175,11 @@ class ImportLifecycle:
                 f"{len(failed)} of {len(job.items)} files failed to import.",
                 at,
             )
+
+    def cancel(self, job: ImportJob, message: str, at: _dt.datetime) -> None:
+        """A running job ends CANCELLED, with the items that had not ended."""
+        self.running.pop(job.id, None)
+        job.cancel(message, at)
 
     def hurry(self, job: ImportJob, now: _dt.datetime) -> None:
         """Run the job's remaining phases now (control API)."""

@@ -110,7 +110,7 @@ class ImportFamily(Family):
         is a ValidationException (ConflictException is not modelled here)."""
         job = self.find(req["jobId"])
         if job.running:
-            job.cancel("", self.backend.clock.now())
+            self.lifecycle.cancel(job, "", self.backend.clock.now())
         elif job.status != CANCELLED:
             raise ValidationException(
                 f"Import job {job.id} has ended ({job.status}); only a running job can be "
@@ -139,9 +139,8 @@ class ImportFamily(Family):
             return 0
         return sum(
             1
-            for job in self.jobs.values()
-            if job.running
-            and (question.store_id is None or job.store_id == question.store_id)
+            for job in self.lifecycle.running.values()
+            if (question.store_id is None or job.store_id == question.store_id)
             and (question.version_name is None or job.version_name == question.version_name)
         )
 
@@ -149,10 +148,9 @@ class ImportFamily(Family):
     def cancel_for(self, notice: CancelImports) -> None:
         if notice.kind != self.kind:
             return
-        for job in list(self.jobs.values()):
-            if (
-                job.running
-                and job.store_id == notice.store_id
-                and notice.version_name in (None, job.version_name)
+        for job in list(self.lifecycle.running.values()):
+            if job.store_id == notice.store_id and notice.version_name in (
+                None,
+                job.version_name,
             ):
-                job.cancel(CANCELLED_BY_DELETION, notice.at)
+                self.lifecycle.cancel(job, CANCELLED_BY_DELETION, notice.at)

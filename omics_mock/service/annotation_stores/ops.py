@@ -79,6 +79,12 @@ class AnnotationStores(StoreFamily[AnnotationStore]):
             if version.status != DELETING:
                 version.start_deleting(at)
 
+    def fail(self, store: AnnotationStore, message: str, at: _dt.datetime) -> None:
+        super().fail(store, message, at)
+        first = store.versions.get(store.first_version)
+        if first is not None:
+            first.follow(store, at)
+
     def forget_parts(self, store: AnnotationStore) -> None:
         for version in list(store.versions.values()):
             store.versions.remove(version.name)
