@@ -82,6 +82,7 @@ class StoreFamily(Family, Generic[S]):
             raise ValidationException(f"A reference is required for this {self.noun.lower()}.")
         if reference_arn is not None:
             check_reference(backend, reference_arn)
+        tags = checked_tags(req.get("tags"), backend.settings.quotas.max_tags_per_resource)
         return {
             "id": backend.ids.hexadecimal(),
             "name": name,
@@ -90,7 +91,7 @@ class StoreFamily(Family, Generic[S]):
             "reference_arn": reference_arn,
             "description": req.get("description") or "",
             "sse_config": dict(req.get("sseConfig") or DEFAULT_SSE),
-            "tags": checked_tags(req.get("tags"), backend.settings.quotas.max_tags_per_resource),
+            "tags": tags,
         }
 
     def add(self, store: S) -> S:
