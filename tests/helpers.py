@@ -23,12 +23,19 @@ workflow wgs {
 """
 
 
+ZIP_TIME = (2026, 6, 1, 12, 0, 0)
+"""Every archive's entries carry this time, so the same files always zip to the same bytes
+(``writestr`` would stamp the wall clock: two calls a second apart differed)."""
+
+
 def zip_bytes(files: dict[str, str | bytes]) -> bytes:
-    """A zip archive holding ``files``."""
+    """A zip archive holding ``files`` (the same bytes for the same files)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, content in files.items():
-            archive.writestr(name, content)
+            entry = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            entry.external_attr = 0o600 << 16
+            archive.writestr(entry, content)
     return buffer.getvalue()
 
 
