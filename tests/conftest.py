@@ -68,3 +68,19 @@ def storage(omics_mock: Any) -> Any:
     """The active mock's storage settings, with small parts served (many parts, little data)."""
     omics_mock.settings.storage.read_part_size = 64
     return omics_mock.settings.storage
+
+
+@pytest.fixture
+def reference_arn(omics: Any, omics_mock: Any) -> str:
+    """The ARN of an ACTIVE reference (for variant and annotation stores)."""
+    from .analytics_helpers import import_reference
+
+    return import_reference(omics, omics_mock)
+
+
+@pytest.fixture
+def variant_store(omics: Any, reference_arn: str) -> str:
+    """The name of an ACTIVE variant store."""
+    omics.create_variant_store(name="cohort_calls", reference={"referenceArn": reference_arn})
+    omics.get_waiter("variant_store_created").wait(name="cohort_calls")
+    return "cohort_calls"

@@ -308,12 +308,123 @@ def storage_conversation(recorder: Recorder, mock: Any) -> None:
     call(omics.delete_sequence_store, id=store)
 
 
+VCF = (
+    b"##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+    b"chr1\t3\t.\tG\tT\t50\tPASS\t.\n"
+)
+GFF = b"##gff-version 3\nchr1\tsrc\tgene\t1\t8\t.\t+\t.\tID=g1\n"
+
+
+def analytics_conversation(recorder: Recorder, mock: Any) -> None:
+    """The analytics plane: variant and annotation stores, versions, imports, a share."""
+    omics, other = recorder.client(OWNER), recorder.client(SUBSCRIBER)
+    call, advance = recorder.call, mock.clock.advance
+    mock.s3.put_object("s3://calls/ref.fasta", b">chr1\nACGTACGTAC\n")
+    mock.s3.put_object("s3://calls/a.vcf", VCF)
+    mock.s3.put_object("s3://calls/genes.gff3", GFF)
+    refs = call(omics.create_reference_store, name="analytics").get("id", "0")
+    call(
+        omics.start_reference_import_job,
+        referenceStoreId=refs,
+        roleArn=ROLE,
+        sources=[{"sourceFile": "s3://calls/ref.fasta", "name": "grch38"}],
+    )
+    advance(minutes=5)
+    listed = call(omics.list_references, referenceStoreId=refs).get("references") or [{"arn": ""}]
+    reference = {"referenceArn": listed[0]["arn"]}
+    call(omics.create_variant_store, name="calls", reference=reference, tags={"t": "v"})
+    call(omics.create_variant_store, name="calls", reference=reference)
+    call(omics.create_variant_store, name="nowhere", reference={"referenceArn": "arn:aws:x"})
+    call(omics.get_variant_store, name="calls")
+    call(omics.get_variant_store, name="missing")
+    call(
+        omics.start_variant_import_job,
+        destinationName="calls",
+        roleArn=ROLE,
+        items=[{"source": "s3://calls/a.vcf"}],
+    )
+    advance(minutes=4)
+    call(omics.list_variant_stores, filter={"status": "ACTIVE"}, maxResults=5)
+    call(omics.update_variant_store, name="calls", description="calls of the cohort")
+    job = call(
+        omics.start_variant_import_job,
+        destinationName="calls",
+        roleArn=ROLE,
+        items=[{"source": "s3://calls/a.vcf"}, {"source": "s3://calls/missing.vcf"}],
+    ).get("jobId", "00000000-0000-4000-8000-000000000000")
+    call(omics.get_variant_import_job, jobId=job)
+    call(omics.delete_variant_store, name="calls")
+    advance(minutes=3)
+    call(omics.get_variant_import_job, jobId=job)
+    call(omics.get_variant_import_job, jobId="not-a-uuid")
+    call(omics.list_variant_import_jobs, filter={"storeName": "calls"})
+    call(omics.cancel_variant_import_job, jobId=job)
+    running = call(
+        omics.start_variant_import_job,
+        destinationName="calls",
+        roleArn=ROLE,
+        items=[{"source": "s3://calls/a.vcf"}],
+    ).get("jobId", "00000000-0000-4000-8000-000000000000")
+    call(omics.cancel_variant_import_job, jobId=running)
+    call(omics.get_variant_store, name="calls")
+    arn = f"arn:aws:omics:us-east-1:{OWNER}:variantStore/calls"
+    share = call(omics.create_share, resourceArn=arn, principalSubscriber=SUBSCRIBER)
+    call(other.accept_share, shareId=share.get("shareId", "x"))
+    call(other.list_shares, resourceOwner="OTHER", filter={"type": ["VARIANT_STORE"]})
+    call(omics.list_tags_for_resource, resourceArn=arn)
+    call(omics.create_annotation_store, name="genes", storeFormat="GFF", reference=reference)
+    call(omics.create_annotation_store, name="regions", storeFormat="TSV")
+    call(omics.get_annotation_store, name="genes")
+    advance(minutes=4)
+    call(omics.list_annotation_stores)
+    call(omics.update_annotation_store, name="genes", description="gene models")
+    call(
+        omics.create_annotation_store_version, name="genes", versionName="release2", description="d"
+    )
+    call(omics.create_annotation_store_version, name="genes", versionName="release2")
+    call(omics.get_annotation_store_version, name="genes", versionName="release2")
+    call(
+        omics.start_annotation_import_job,
+        destinationName="genes",
+        roleArn=ROLE,
+        items=[{"source": "s3://calls/genes.gff3"}],
+    )
+    advance(seconds=30)
+    notes = call(
+        omics.start_annotation_import_job,
+        destinationName="genes",
+        versionName="release2",
+        roleArn=ROLE,
+        items=[{"source": "s3://calls/genes.gff3"}],
+    ).get("jobId", "00000000-0000-4000-8000-000000000000")
+    call(omics.get_annotation_import_job, jobId=notes)
+    call(omics.list_annotation_store_versions, name="genes")
+    call(
+        omics.update_annotation_store_version, name="genes", versionName="release2", description="x"
+    )
+    call(omics.delete_annotation_store, name="genes")
+    call(omics.delete_annotation_store_versions, name="genes", versions=["release2", "release9"])
+    call(omics.delete_annotation_store_versions, name="genes", versions=["release2"], force=True)
+    call(omics.get_annotation_import_job, jobId=notes)
+    call(omics.cancel_annotation_import_job, jobId=notes)
+    call(omics.list_annotation_import_jobs, maxResults=1)
+    advance(minutes=5)
+    call(omics.delete_annotation_store, name="genes", force=True)
+    call(omics.get_annotation_store_version, name="genes", versionName="genes")
+    advance(minutes=2)
+    call(omics.get_annotation_store, name="genes")
+    call(omics.delete_variant_store, name="calls")
+    advance(minutes=2)
+    call(other.get_share, shareId=share.get("shareId", "x"))
+
+
 def record() -> list[dict[str, Any]]:
     """Run the conversation in a fresh mock at a frozen instant; the answers."""
     recorder = Recorder()
     with freeze_time(FROZEN_AT), mock_omics() as mock:
         conversation(recorder, mock)
         storage_conversation(recorder, mock)
+        analytics_conversation(recorder, mock)
     return recorder.answers
 
 

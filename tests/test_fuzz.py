@@ -137,6 +137,10 @@ RUN_STATUSES = frozenset(service_model().shape_for("RunStatus").enum)
 ACCOUNT = "123456789012"
 SUBSCRIBER = "210987654321"
 CACHE_URI = "s3://omics-fuzz-cache/prefix/"
+ANALYTICS_REFERENCE = (
+    "arn:aws:omics:us-east-1:123456789012:referenceStore/1234567890/reference/1234567890"
+)
+_NOW = _dt.datetime.now(_dt.timezone.utc)
 VPC = {"vpcConfig": {"subnetIds": ["subnet-0a1b2c3d"], "securityGroupIds": ["sg-0123abcd"]}}
 
 RETRIES = {"mode": "standard", "total_max_attempts": 1}
@@ -204,7 +208,10 @@ def check_answer(answer: Answer) -> None:
     if answer.ok:
         assert answer.response is not None
         assert answer.status == SUCCESS_STATUS[operation], answer
-        assert_matches_output_shape(operation, answer.response)
+        response = answer.response
+        if operation == "GetAnnotationImportJob":  # members the service sends when they exist
+            response = {"completionTime": _NOW, "formatOptions": {}, **response}
+        assert_matches_output_shape(operation, response)
         return
     assert answer.code in MODELLED, f"unmodelled error {answer.code}: {answer.message}"
     assert answer.status == MODELLED[answer.code], answer
@@ -295,6 +302,10 @@ HARVEST: dict[str, tuple[tuple[str, str], ...]] = {
     "CreateConfiguration": (("ConfigurationName", "name"), ("TagArn", "arn")),
     "CreateWorkflowVersion": (("WorkflowVersionName", "versionName"), ("TagArn", "arn")),
     "CreateShare": (("shareId", "shareId"),),
+    "CreateVariantStore": (("destinationName", "name"),),
+    "CreateAnnotationStore": (("destinationName", "name"),),
+    "StartVariantImportJob": (("jobId", "jobId"),),
+    "StartAnnotationImportJob": (("jobId", "jobId"),),
 }
 
 
@@ -322,7 +333,17 @@ def seed(mock: OmicsMock, client: Any) -> dict[str, list[Any]]:
     share = client.create_share(
         resourceArn=workflow["arn"], principalSubscriber=SUBSCRIBER, shareName="fuzz"
     )
+    mock.settings.analytics.reference_check = "any"
+    reference = {"referenceArn": ANALYTICS_REFERENCE}
+    client.create_variant_store(name="fuzz_calls", reference=reference)
+    client.create_annotation_store(name="fuzz_genes", storeFormat="GFF", reference=reference)
     mock.clock.advance(minutes=10)
+    mock.s3.put_object("s3://omics-fuzz-inputs/calls.vcf", b"##fileformat=VCFv4.2\n")
+    variant_job = client.start_variant_import_job(
+        destinationName="fuzz_calls",
+        roleArn=ROLE,
+        items=[{"source": "s3://omics-fuzz-inputs/calls.vcf"}],
+    )
     tasks = client.list_run_tasks(id=run["id"])["items"]
     arns = [workflow["arn"], version["arn"], group["arn"], cache["arn"], run["arn"], batch["arn"]]
     known = {
@@ -345,6 +366,8 @@ def seed(mock: OmicsMock, client: Any) -> dict[str, list[Any]]:
         "outputUri": [OUT],
         "roleArn": [ROLE],
         "cacheS3Location": [CACHE_URI],
+        "destinationName": ["fuzz_calls", "fuzz_genes"],
+        "jobId": [variant_job["jobId"]],
     }
     known["workflowId"] = known["WorkflowId"]  # the same list: new workflows join both
     return known

@@ -54,18 +54,24 @@ def test_empty_label_that_the_model_allows_reaches_the_operation(omics: Any) -> 
     assert message == "Share  not found"
 
 
-def test_empty_labels_of_an_operation_not_simulated_are_not_routed_elsewhere(omics: Any) -> None:
+def test_empty_labels_are_answered_by_the_operation_botocore_named(
+    omics: Any, omics_mock: Any
+) -> None:
     # was: UnknownOperationException for POST /annotationStore//version/
     with pytest.raises(ClientError) as excinfo:
         omics.update_annotation_store_version(name="", versionName="")
-    assert error_of(excinfo)[:2] == ("NotSupportedOperationException", 405)
+    assert error_of(excinfo) == ("ValidationException", 400, "name must not be empty.")
+    assert [r.operation for r in omics_mock.requests] == ["UpdateAnnotationStoreVersion"]
 
 
-def test_empty_label_is_not_answered_by_the_operation_at_the_parent_path(omics: Any) -> None:
+def test_empty_label_is_not_answered_by_the_operation_at_the_parent_path(
+    omics: Any, omics_mock: Any
+) -> None:
     # was: POST /annotationStore/ validated as CreateAnnotationStore ("storeFormat" null)
     with pytest.raises(ClientError) as excinfo:
         omics.update_annotation_store(name="")
-    assert error_of(excinfo)[:2] == ("NotSupportedOperationException", 405)
+    assert error_of(excinfo) == ("ValidationException", 400, "name must not be empty.")
+    assert [r.operation for r in omics_mock.requests] == ["UpdateAnnotationStore"]
 
 
 def test_empty_label_below_the_minimum_length_is_a_validation_error(lenient: Any) -> None:

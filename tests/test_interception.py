@@ -23,11 +23,10 @@ UNKNOWN_ARN = "arn:aws:omics:us-east-1:123456789012:workflow/1234567"
 
 # One operation per endpoint host prefix, with the error that proves the mock answered.
 NOT_FOUND = {"ResourceNotFoundException"}
-UNSUPPORTED = {"NotSupportedOperationException", "ValidationException"}
 HOST_PROBES: dict[str, tuple[str, dict[str, Any], set[str]]] = {
     "workflows-": ("get_workflow", {"id": "1234567"}, NOT_FOUND),
     "tags-": ("list_tags_for_resource", {"resourceArn": UNKNOWN_ARN}, NOT_FOUND),
-    "analytics-": ("list_annotation_stores", {}, UNSUPPORTED),
+    "analytics-": ("get_variant_store", {"name": "cohort"}, NOT_FOUND),
     "control-storage-": ("get_sequence_store", {"id": "1234567890"}, NOT_FOUND),
     "storage-": (
         "get_read_set",

@@ -184,12 +184,12 @@ def test_accepting_twice_is_a_conflict(
     assert error_of(excinfo)[:2] == ("ConflictException", 409)
 
 
-def test_variant_store_shares_are_not_simulated(owner: Any) -> None:
+def test_arns_of_other_resources_cannot_be_shared(owner: Any) -> None:
     with pytest.raises(ClientError) as excinfo:
         owner.create_share(
-            resourceArn=f"arn:aws:omics:us-east-1:{OWNER}:variantStore/store1",
+            resourceArn=f"arn:aws:omics:us-east-1:{OWNER}:runGroup/1234567",
             principalSubscriber=SUBSCRIBER,
         )
     code, status, message = error_of(excinfo)
-    assert (code, status) == ("NotSupportedOperationException", 405)
-    assert "omics-mock" in message
+    assert (code, status) == ("ValidationException", 400)
+    assert "workflow, variant store or annotation store" in message

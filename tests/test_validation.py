@@ -18,8 +18,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from omics_mock.pytest_plugin import omics_client_for
-from omics_mock.service import FAMILIES  # noqa: F401 (registers every operation)
-from omics_mock.service.kernel.state import OPERATIONS
 from omics_mock.wire import Pipeline
 from omics_mock.wire.model import service_spec
 from omics_mock.wire.validate import ValidatorCompiler, raise_if_failed, render
@@ -576,10 +574,6 @@ def test_union_member_is_validated() -> None:
 # -- validation comes before the backend ----------------------------------------------------
 
 
-def _implemented() -> set[str]:
-    return set(OPERATIONS)
-
-
 def _droppable_required(operation: str) -> list[str]:
     shape = operation_model(operation).input_shape
     if shape is None:
@@ -592,13 +586,13 @@ def _droppable_required(operation: str) -> list[str]:
     ]
 
 
-UNIMPLEMENTED_WITH_BODY_REQUIREMENTS = [
-    op for op in operation_names() if op not in _implemented() and _droppable_required(op)
-]
+WITH_BODY_REQUIREMENTS = [op for op in operation_names() if _droppable_required(op)]
 
 
-@pytest.mark.parametrize("operation", UNIMPLEMENTED_WITH_BODY_REQUIREMENTS)
-def test_unimplemented_operations_still_validate(operation: str, unchecked: Any) -> None:
+@pytest.mark.parametrize("operation", WITH_BODY_REQUIREMENTS)
+def test_missing_required_body_members_are_refused_before_any_handler(
+    operation: str, unchecked: Any
+) -> None:
     params = minimal_input(operation)
     missing = _droppable_required(operation)
     for name in missing:

@@ -7,6 +7,10 @@ backend of one account and Region holds one instance of each.
 
 from __future__ import annotations
 
+from .analytics_jobs.annotation_imports import AnnotationImports
+from .analytics_jobs.variant_imports import VariantImports
+from .annotation_stores.ops import AnnotationStores
+from .annotation_stores.versions import AnnotationStoreVersions
 from .batches.ops import Batches
 from .configurations.ops import Configurations
 from .kernel.settings import Settings
@@ -23,6 +27,7 @@ from .runs.ops import Runs
 from .sequence_stores.ops import SequenceStores
 from .shares.ops import Shares
 from .tags.ops import Tags
+from .variant_stores.ops import VariantStores
 from .workflows.ops import Workflows
 
 FAMILIES: tuple[type[Family], ...] = (
@@ -41,6 +46,11 @@ FAMILIES: tuple[type[Family], ...] = (
     ReferenceImports,
     ReadSetJobs,
     RunArtifacts,
+    VariantStores,
+    AnnotationStores,
+    AnnotationStoreVersions,
+    VariantImports,
+    AnnotationImports,
 )
 
 

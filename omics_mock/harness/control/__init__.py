@@ -16,6 +16,8 @@ Reached from the mock object (``with mock_omics() as m``), or from the
   stored bytes and exported objects;
 * ``m.artifacts``: what runs wrote to S3, CloudWatch Logs and EventBridge (read
   without moto), and scripting what they write;
+* ``m.analytics``: make accounts new customers, fail variant and annotation
+  stores, versions, import items and jobs, finish imports now;
 * ``m.inspect(account, region)``: a read-only view of one backend (unstable).
 """
 
@@ -29,6 +31,7 @@ from ...service.kernel import checks
 from ...service.kernel.clock import VirtualClock
 from ...service.kernel.settings import Settings
 from ..request_log import RequestLog, RequestRecord
+from .analytics import AnalyticsControl
 from .artifacts import ArtifactsControl
 from .resources import AccountsControl, Faults, Ready2RunControl, S3Objects
 from .runs import RunsControl
@@ -71,6 +74,7 @@ class Control:
         self.runs = RunsControl(lambda: self._door.state)
         self.storage = StorageControl(lambda: self._door.state)
         self.artifacts = ArtifactsControl(lambda: self._door.state)
+        self.analytics = AnalyticsControl(lambda: self._door.state)
 
     def _current_door(self) -> Door:
         return self._door

@@ -229,6 +229,70 @@ class Artifacts(Checked):
 
 
 @dataclass
+class AnalyticsDurations(Checked):
+    """How long the analytics plane's phases last in virtual time.
+
+    Every phase ends well inside its waiter's 570 s (20 polls, 30 s apart).
+    """
+
+    store_creating: _dt.timedelta = field(default_factory=lambda: _seconds(180))
+    """Create*Store: CREATING until ACTIVE."""
+    store_updating: _dt.timedelta = field(default_factory=lambda: _seconds(0))
+    """Update*Store: UPDATING until ACTIVE (0: the store stays ACTIVE)."""
+    store_deleting: _dt.timedelta = field(default_factory=lambda: _seconds(60))
+    """Delete*Store: DELETING until gone."""
+    version_creating: _dt.timedelta = field(default_factory=lambda: _seconds(10))
+    """CreateAnnotationStoreVersion: CREATING until ACTIVE."""
+    version_updating: _dt.timedelta = field(default_factory=lambda: _seconds(0))
+    """UpdateAnnotationStoreVersion: UPDATING until ACTIVE (0: it stays ACTIVE)."""
+    version_deleting: _dt.timedelta = field(default_factory=lambda: _seconds(10))
+    """DeleteAnnotationStoreVersions: DELETING until gone."""
+    job_submitted: _dt.timedelta = field(default_factory=lambda: _seconds(30))
+    """Start*ImportJob: SUBMITTED until IN_PROGRESS."""
+    job_importing: _dt.timedelta = field(default_factory=lambda: _seconds(120))
+    """An import job: IN_PROGRESS until its items end (they run in parallel)."""
+
+
+@dataclass
+class AnalyticsQuotas(Checked):
+    """Analytics quotas: counts raise ServiceQuotaExceededException (402)."""
+
+    max_variant_stores: int = _count(10)
+    max_annotation_stores: int = _count(10)
+    max_versions_per_annotation_store: int = _count(100)
+    max_concurrent_import_jobs: int = _count(5)
+    """Variant and annotation import jobs SUBMITTED or IN_PROGRESS, together."""
+    max_variant_import_items: int = _count(1000)
+    """Files per variant import job."""
+    max_import_file_bytes: int = _count(20 * 1024**3)
+    """A larger source file fails its item."""
+    max_shares_per_store: int = _count(10)
+
+
+@dataclass
+class Analytics(Checked):
+    """The analytics plane: variant stores, annotation stores and versions, imports."""
+
+    access: str = checked_field("existing", one_of("existing", "new_customer"))
+    """``"existing"``: every account uses the stores as an existing customer does;
+    ``"new_customer"``: Create*Store and Start*ImportJob answer AccessDeniedException
+    (closed to new customers since 2025-11-07). ``m.analytics`` sets it per account."""
+    reference_check: str = checked_field("exists", one_of("exists", "any"))
+    """``"exists"``: a store's ``referenceArn`` must name an ACTIVE reference of the
+    caller's account and Region (ResourceNotFoundException otherwise); ``"any"``: any
+    ARN the model accepts."""
+    missing_bucket: str = checked_field("synthesize", one_of("synthesize", "fail"))
+    """An import source in a bucket no S3 source knows (no moto, nothing registered):
+    ``"synthesize"`` imports ``stand_in_bytes`` bytes of valid stand-in data,
+    ``"fail"`` fails the item."""
+    stand_in_bytes: int = _count(1024 * 1024)
+    check_contents: bool = True
+    """Read each imported file: a VCF, GFF or TSV that does not parse fails its item."""
+    durations: AnalyticsDurations = field(default_factory=AnalyticsDurations)
+    quotas: AnalyticsQuotas = field(default_factory=AnalyticsQuotas)
+
+
+@dataclass
 class Settings(Checked):
     """Everything a test may tune for one mock."""
 
@@ -246,3 +310,4 @@ class Settings(Checked):
     quotas: Quotas = field(default_factory=Quotas)
     storage: Storage = field(default_factory=Storage)
     artifacts: Artifacts = field(default_factory=Artifacts)
+    analytics: Analytics = field(default_factory=Analytics)

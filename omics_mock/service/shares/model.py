@@ -1,6 +1,7 @@
 """Shares and the mock-wide registry that holds them (both accounts see a share).
 
-One account's private workflow made runnable by another account.
+One account's private workflow made runnable by another account, or one account's
+variant or annotation store offered to another.
 
 Shares live mock-wide (both accounts see them). The owner creates a share
 (PENDING); the subscriber accepts it (ACTIVATING, then ACTIVE after
@@ -8,8 +9,9 @@ Shares live mock-wide (both accounts see them). The owner creates a share
 DELETED), which ends the subscriber's access at once. While a share is ACTIVE
 the subscriber can get the workflow and run it by passing ``workflowOwnerId``;
 it cannot export it or duplicate such runs, and the owner cannot delete a
-workflow that has shares not yet deleted. Shares of variant and annotation
-stores are not simulated (NotSupportedOperationException).
+workflow that has shares not yet deleted. A share of a variant or annotation
+store follows the same lifecycle (the mock has no Lake Formation or RAM to
+grant); deleting the store ends its shares (DELETED).
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ class Share:
     creation_time: _dt.datetime
     update_time: _dt.datetime
     name: str | None = None
+    resource_type: str = "WORKFLOW"
+    """``WORKFLOW``, ``VARIANT_STORE`` or ``ANNOTATION_STORE`` (ListShares' ``type`` filter)."""
     status: str = PENDING
     status_message: str | None = None
 
@@ -86,6 +90,7 @@ class ShareRegistry:
         for share in list(self.shares.values()):
             if (
                 share.status == ACTIVE
+                and share.resource_type == "WORKFLOW"
                 and share.owner_id == owner_id
                 and share.subscriber == subscriber
                 and share.region == region

@@ -1,0 +1,1 @@
+"""Variant and annotation import jobs."""

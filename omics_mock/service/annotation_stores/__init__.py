@@ -1,0 +1,1 @@
+"""Annotation stores and their versions."""
