@@ -144,9 +144,7 @@ def _cwl(files: dict[str, bytes], main: str | None) -> list[TaskTemplate]:
         return []
     steps: list[tuple[str, list[str]]] = []
     lines = source[found.end() :].splitlines()[1:]
-    end = next(
-        (i for i, line in enumerate(lines) if line and not line.startswith(" ")), len(lines)
-    )
+    end = next((i for i, line in enumerate(lines) if line and not line.startswith(" ")), len(lines))
     for line in lines[:end]:
         step = _CWL_STEP.match(line)
         if step:
