@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import threading
+from collections.abc import Callable
 
 
 class VirtualClock:
@@ -59,3 +60,29 @@ class VirtualClock:
         """A ``time.sleep`` that moves virtual time instead of waiting."""
         if seconds > 0:
             self.advance(seconds)
+
+    def advance_until(
+        self,
+        condition: Callable[[], object],
+        *,
+        step: _dt.timedelta | float = 30,
+        limit: _dt.timedelta | float = _dt.timedelta(days=1),
+    ) -> _dt.timedelta:
+        """Advance by ``step`` (seconds or a timedelta) until ``condition()`` is true.
+
+        ``condition`` is checked first, so a condition already true costs nothing.
+        Returns the virtual time it took; raises ``TimeoutError`` when ``condition``
+        is still false after ``limit`` (a day by default). For what botocore has no
+        waiter for: ``m.clock.advance_until(lambda: batch_status() == "PROCESSED")``.
+        """
+        step = step if isinstance(step, _dt.timedelta) else _dt.timedelta(seconds=step)
+        limit = limit if isinstance(limit, _dt.timedelta) else _dt.timedelta(seconds=limit)
+        if step <= _dt.timedelta(0):
+            raise ValueError("step must be a positive duration")
+        waited = _dt.timedelta(0)
+        while not condition():
+            if waited >= limit:
+                raise TimeoutError(f"the condition is still false after {limit} of virtual time")
+            self.advance(step)
+            waited += step
+        return waited
