@@ -58,7 +58,7 @@ def test_mypy_strict_reports_a_type_error_in_a_user_test(tmp_path: Path) -> None
 
 
 def test_an_editable_install_names_the_repository_root() -> None:
-    """A ``.pth`` path entry (compat mode), not an import hook mypy cannot follow."""
+    """A ``.pth`` path entry, not an import hook mypy cannot follow."""
     site_packages = Path(sysconfig.get_paths()["purelib"])
     found = sorted(site_packages.glob("__editable__.omics_mock-*.pth"))
     if not found:
