@@ -6,13 +6,15 @@
 
 The public surface is this module: ``mock_omics``/``OmicsMock`` to activate,
 the control API reached from the mock object, the settings and outcome types
-it takes, and ``__version__``. Server mode lives in ``omics_mock.server``,
-the pytest fixtures in ``omics_mock.pytest_plugin``.
+it takes, ``definition_zip`` to build a workflow bundle, and ``__version__``.
+Server mode lives in ``omics_mock.server``, the pytest fixtures in
+``omics_mock.pytest_plugin``.
 """
 
 from __future__ import annotations
 
 from .harness.activation import OmicsMock, active_mock, mock_omics
+from .harness.bundles import definition_zip
 from .harness.interception import MockStoppedError
 from .harness.request_log import RequestLog, RequestRecord
 from .service.kernel.clock import VirtualClock
@@ -34,5 +36,6 @@ __all__ = [
     "VirtualClock",
     "__version__",
     "active_mock",
+    "definition_zip",
     "mock_omics",
 ]

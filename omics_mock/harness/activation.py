@@ -20,18 +20,17 @@ import functools
 import inspect
 import sys
 import threading
-import time as _time
-from collections import Counter
+import warnings
 from collections.abc import AsyncIterator, Callable, Iterator
 from types import TracebackType
 from typing import Any, TypeVar, overload
 
 from ..service import new_state
-from ..service.kernel.clock import VirtualClock
 from .control import Control
 from .door import Door
 from .environ import EnvironPatch
 from .interception import INTERCEPTOR
+from .sleeping import SleepPatch
 
 F = TypeVar("F", bound=Callable[..., Any])
 C = TypeVar("C", bound=type)
@@ -49,7 +48,7 @@ class _Group:
         INTERCEPTOR.activate(door)  # first: if this fails, nothing has changed
         self.door = door
         self.environ_patch = EnvironPatch()
-        self.sleep_patch = _SleepPatch(door.state.clock)
+        self.sleep_patch = SleepPatch(door.state.clock)
 
     def close(self) -> None:
         INTERCEPTOR.deactivate()
@@ -69,11 +68,26 @@ class OmicsMock(Control):
             threads still sleep for real).
         account_id: the default account for requests whose access key does not
             name one (see ``docs/accounts.md``).
+        id_seed: changes the IDs handed out (``None``: every fresh mock hands out
+            the same IDs in the same account and Region).
+
+    Before ``start()`` the control API configures the state the mock starts
+    with (settings, clock, faults, S3 objects, scripted outcomes...). A mock
+    that joins an active group uses the group's state instead: if it was
+    configured before, it warns that its configuration is ignored.
     """
 
-    def __init__(self, *, patch_sleep: bool = False, account_id: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        patch_sleep: bool = False,
+        account_id: str | None = None,
+        id_seed: str | int | None = None,
+    ) -> None:
         self.patch_sleep = patch_sleep
         self._account_id = account_id
+        self._id_seed = id_seed
+        self._configured = False
         super().__init__(self._fresh_door())
         self._sleep_thread: int | None = None
 
@@ -81,7 +95,13 @@ class OmicsMock(Control):
         door = Door(new_state())
         if self._account_id is not None:
             door.state.settings.default_account_id = self._account_id
+        door.state.settings.id_seed = self._id_seed
         return door
+
+    def _current_door(self) -> Door:
+        if not self.active:
+            self._configured = True  # a control call before start: it configures the start
+        return self._door
 
     # -- activation ------------------------------------------------------------------
 
@@ -98,7 +118,16 @@ class OmicsMock(Control):
             if _group is None:
                 _group = _Group(self._door)
             else:
+                if self._configured:
+                    warnings.warn(
+                        "this omics mock was configured before start() but joins the "
+                        "active mock's state, so its configuration is ignored: configure "
+                        "the active mock (omics_mock.active_mock()) instead",
+                        RuntimeWarning,
+                        stacklevel=2,
+                    )
                 self._attach(_group.door)
+            self._configured = False
             if self.patch_sleep:
                 self._sleep_thread = threading.get_ident()
                 _group.sleep_patch.add(self._sleep_thread)
@@ -119,6 +148,7 @@ class OmicsMock(Control):
                 _group.close()
                 _group = None
             self._attach(self._fresh_door())
+            self._configured = False
 
     def __enter__(self) -> OmicsMock:
         return self.start()
@@ -144,15 +174,11 @@ class OmicsMock(Control):
 
     # -- decoration ------------------------------------------------------------------
 
-    @overload
-    def __call__(self, target: C) -> C: ...
-
-    @overload
-    def __call__(self, target: F) -> F: ...
-
-    def __call__(self, target: Any) -> Any:
+    def __call__(self, target: F) -> F:
+        """Decorate a test function, coroutine, generator or class (see ``mock_omics``)."""
         if inspect.isclass(target):
-            return self._decorate_class(target)
+            decorated: Any = self._decorate_class(target)
+            return decorated  # type: ignore[no-any-return]
         return self._decorate_function(target)
 
     def _decorate_function(self, function: F) -> F:
@@ -257,7 +283,9 @@ class OmicsMock(Control):
         (a decorated function calling itself, or running in two threads at once)."""
         if not self.active:
             return self
-        return OmicsMock(patch_sleep=self.patch_sleep, account_id=self._account_id)
+        return OmicsMock(
+            patch_sleep=self.patch_sleep, account_id=self._account_id, id_seed=self._id_seed
+        )
 
 
 def _test_method_names(klass: type) -> list[str]:
@@ -318,64 +346,43 @@ def _stop_setup_mock(test: Any) -> None:
         started.pop().stop()
 
 
-# -- time.sleep opt-in -------------------------------------------------------------------
-
-
-class _SleepPatch:
-    """``time.sleep`` that moves virtual time in chosen threads, sleeps elsewhere."""
-
-    def __init__(self, clock: VirtualClock) -> None:
-        self._clock = clock
-        self._threads: Counter[int] = Counter()
-        self._real: Callable[[float], None] | None = None
-        """The ``time.sleep`` found when the patch went in; ``None`` when not patched."""
-
-    def add(self, thread_id: int) -> None:
-        self._threads[thread_id] += 1
-        if self._real is None:
-            self._real = real = _time.sleep
-            _time.sleep = self._sleeper(real)  # type: ignore[assignment]
-
-    def discard(self, thread_id: int) -> None:
-        self._threads[thread_id] -= 1
-        if self._threads[thread_id] <= 0:
-            del self._threads[thread_id]
-        if not self._threads:
-            self.remove()
-
-    def remove(self) -> None:
-        if self._real is not None:
-            _time.sleep = self._real  # type: ignore[assignment]
-            self._real = None
-        self._threads.clear()
-
-    def _sleeper(self, real: Callable[[float], None]) -> Callable[[float], None]:
-        threads, clock = self._threads, self._clock
-
-        def sleep(seconds: float) -> None:
-            if threading.get_ident() in threads:
-                clock.sleep(seconds)
-            else:
-                real(seconds)
-
-        return sleep
-
-
 @overload
-def mock_omics(target: F) -> F: ...
+def mock_omics(target: F, /) -> F: ...
 
 
 @overload
 def mock_omics(
-    target: None = None, *, patch_sleep: bool = False, account_id: str | None = None
+    *, patch_sleep: bool = False, account_id: str | None = None, id_seed: str | int | None = None
 ) -> OmicsMock: ...
 
 
 def mock_omics(
-    target: Any = None, *, patch_sleep: bool = False, account_id: str | None = None
-) -> Any:
-    """Mock HealthOmics: ``@mock_omics``, ``@mock_omics(...)`` or ``with mock_omics() as m``."""
-    mock = OmicsMock(patch_sleep=patch_sleep, account_id=account_id)
+    target: F | None = None,
+    /,
+    *,
+    patch_sleep: bool = False,
+    account_id: str | None = None,
+    id_seed: str | int | None = None,
+) -> F | OmicsMock:
+    """Mock HealthOmics for a test, a block of code, or until stopped.
+
+    The forms, all typed:
+
+    * ``@mock_omics`` on a function, coroutine function, generator or class
+      returns it decorated, with its own type;
+    * ``@mock_omics(patch_sleep=True, account_id="111122223333", id_seed=7)``:
+      the same, with options;
+    * ``with mock_omics() as m:`` / ``async with`` / ``m = mock_omics(); m.start()``:
+      ``mock_omics(...)`` without a target returns the ``OmicsMock``.
+
+    Args:
+        target: what to decorate; leave it out for a mock object.
+        patch_sleep: ``time.sleep`` advances virtual time in the starting thread.
+        account_id: the default account (``123456789012`` otherwise).
+        id_seed: another sequence of IDs (read when each account and Region is
+            first used, so set here it applies to every ID the mock hands out).
+    """
+    mock = OmicsMock(patch_sleep=patch_sleep, account_id=account_id, id_seed=id_seed)
     if target is None:
         return mock
     return mock(target)

@@ -8,18 +8,27 @@ Clients come from one shared, already loaded boto3 session, so a test pays a
 few milliseconds for its client instead of the ~100 ms of a fresh session.
 The shared session carries fake credentials of its own and is never used
 outside an active mock by these fixtures.
+
+Types: with the omics stubs installed (``pip install 'boto3-stubs[omics]'``,
+which brings ``mypy_boto3_omics``), ``omics_client`` and ``omics_client_for``
+are typed as its ``OmicsClient``; without them, as ``Any``.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from ..service.kernel.clock import VirtualClock
 from .activation import OmicsMock, mock_omics
+
+if TYPE_CHECKING:
+    from mypy_boto3_omics import OmicsClient
+else:
+    OmicsClient = Any
 
 _session_lock = threading.Lock()
 _sessions: dict[str, Any] = {}
@@ -41,9 +50,10 @@ def shared_session(region: str = "us-east-1") -> Any:
         return session
 
 
-def omics_client_for(region: str = "us-east-1", **kwargs: Any) -> Any:
+def omics_client_for(region: str = "us-east-1", **kwargs: Any) -> OmicsClient:
     """A new omics client from the shared session (kwargs go to ``client()``)."""
-    return shared_session(region).client("omics", **kwargs)
+    client: OmicsClient = shared_session(region).client("omics", **kwargs)
+    return client
 
 
 @pytest.fixture
@@ -66,7 +76,7 @@ def omics_mock() -> Iterator[OmicsMock]:
 
 
 @pytest.fixture
-def omics_client(omics_mock: OmicsMock) -> Any:
+def omics_client(omics_mock: OmicsMock) -> OmicsClient:
     """A boto3 omics client (``us-east-1``) answered by ``omics_mock``."""
     return omics_client_for("us-east-1")
 

@@ -15,6 +15,7 @@ import datetime as _dt
 import math
 import numbers
 import threading
+from collections.abc import Callable
 
 LATEST = _dt.datetime(5000, 1, 1, tzinfo=_dt.timezone.utc)
 """The latest virtual time ``advance`` may reach."""
@@ -69,6 +70,31 @@ class VirtualClock:
         """A ``time.sleep`` that moves virtual time instead of waiting."""
         if seconds > 0:
             self.advance(seconds)
+
+    def advance_until(
+        self,
+        condition: Callable[[], object],
+        *,
+        step: _dt.timedelta | float = 30,
+        limit: _dt.timedelta | float = _dt.timedelta(days=1),
+    ) -> _dt.timedelta:
+        """Advance by ``step`` (seconds or a timedelta) until ``condition()`` is true.
+
+        ``condition`` is checked first, so a condition already true costs nothing.
+        Returns the virtual time it took; raises ``TimeoutError`` when ``condition``
+        is still false after ``limit`` (a day by default). For what botocore has no
+        waiter for: ``m.clock.advance_until(lambda: batch_status() == "PROCESSED")``.
+        """
+        stride, most = _step(step), _step(limit)
+        if stride <= _ZERO:
+            raise ValueError("step must be a positive duration")
+        waited = _ZERO
+        while not condition():
+            if waited >= most:
+                raise TimeoutError(f"the condition is still false after {most} of virtual time")
+            self.advance(stride)
+            waited += stride
+        return waited
 
 
 _ZERO = _dt.timedelta(0)

@@ -308,7 +308,7 @@ class Settings(Checked):
     """At the run limit, a new RETAIN run also evicts the oldest REMOVE run."""
     request_log_size: int = checked_field(10_000, at_least(0))
     """How many of the most recent requests the request log keeps (0: none)."""
-    id_seed: int | None = None
+    id_seed: str | int | None = None
     """Changes the sequence of IDs each account and Region hands out (``None``: the
     same IDs in every fresh mock). Read when an account and Region is first used."""
     durations: Durations = field(default_factory=Durations)

@@ -60,6 +60,11 @@ class Definition:
         """The summary the service puts in ``statusMessage`` of an ACTIVE WDL workflow."""
         return self.bundle.derived.outline if self.bundle is not None else None
 
+    @property
+    def input_namespace(self) -> str | None:
+        """The WDL workflow name that may qualify input names (``wgs.sample``)."""
+        return self.bundle.derived.namespace if self.bundle is not None else None
+
     def repository_details(self) -> dict[str, Any] | None:
         if self.definition_repository is None:
             return None
