@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ..service.kernel.clock import VirtualClock
-from .activation import OmicsMock, mock_omics
-
 if TYPE_CHECKING:
     from mypy_boto3_omics import OmicsClient
+
+    from ..service.kernel.clock import VirtualClock
+    from .activation import OmicsMock
 else:
     OmicsClient = Any
 
@@ -63,6 +63,8 @@ def omics_mock() -> Iterator[OmicsMock]:
     If one of the mock's simulated events raised (a bug in omics-mock, not in the
     code under test), the test fails at teardown with that error.
     """
+    from .activation import mock_omics  # loaded when a test uses the fixture, not by pytest
+
     with mock_omics() as mock:
         yield mock
         failures = mock.simulation_failures()
