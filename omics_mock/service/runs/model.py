@@ -29,6 +29,11 @@ DELETED = "DELETED"
 
 ACTIVE = frozenset({PENDING, STARTING, RUNNING, STOPPING})
 TERMINAL = frozenset({COMPLETED, FAILED, CANCELLED})
+NO_TAGS: dict[str, str] = {}
+NO_TASKS: list[Task] = []
+NO_HITS: dict[int, str] = {}
+"""Shared empty values for runs that have none (most runs of a large batch): never
+changed in place, replaced by a run's own when it gets some."""
 OUTCOMES = (COMPLETED, FAILED)
 """The statuses a run can be told to end in (``Outcome``)."""
 
@@ -88,7 +93,8 @@ class Run:
     run_group_id: str | None = None
     batch_id: str | None = None
     retention_mode: str = "RETAIN"
-    tags: dict[str, str] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=lambda: NO_TAGS)
+    """Replaced, never changed in place (TagResource assigns a new dict)."""
     storage_type: str | None = None
     storage_capacity: int | None = None
     cache_id: str | None = None
@@ -109,9 +115,10 @@ class Run:
     failure_reason: str | None = None
     held: bool = False
     next_event: Event | None = None
-    tasks: list[Task] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=lambda: NO_TASKS)
+    """The tasks that have appeared; a run's own list once the first appears."""
     sequence: int = 0
-    cache_hits: dict[int, str] = field(default_factory=dict)
+    cache_hits: dict[int, str] = field(default_factory=lambda: NO_HITS)
     """Task index -> cache entry URI, for tasks answered from the run cache."""
     cache_entries: dict[int, str] | None = None
     """Task index -> cache entry URI, for the entries this run wrote to its run cache."""
@@ -121,7 +128,7 @@ class Run:
     ``<outputUri>/<runId>/<runUuid>``."""
     engine_log_stream: bool = False
     """The run's engine log stream exists (set when the run's logs are written)."""
-    rendered: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rendered: dict[str, dict[str, Any]] | None = None
     """The parts of GetRun's and ListRuns' answers fixed at creation, by operation
     (see ``_fill``): built on the first read, never stale (nothing in them changes)."""
 
@@ -256,7 +263,7 @@ class Run:
     def to_get_output(self) -> dict[str, Any]:
         """GetRun's answer: the request echoed, with what the service resolved and did."""
         return fill(
-            self.rendered,
+            self._rendered(),
             "GetRun",
             self._get_output,
             {
@@ -322,6 +329,11 @@ class Run:
             "logLocation": self._log_location(),
         }
 
+    def _rendered(self) -> dict[str, dict[str, Any]]:
+        if self.rendered is None:
+            self.rendered = {}
+        return self.rendered
+
     def _log_location(self) -> dict[str, str] | None:
         """The run's log streams: none with ``logLevel`` OFF; the engine stream once it exists."""
         if self.log_level == "OFF":
@@ -333,7 +345,7 @@ class Run:
 
     def to_list_item(self) -> dict[str, Any]:
         return fill(
-            self.rendered,
+            self._rendered(),
             "ListRuns",
             self._list_item,
             {

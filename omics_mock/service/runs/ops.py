@@ -26,7 +26,7 @@ from ..run_groups.events import RunGroupInUse, RunGroupLimitsChanged
 from ..storage.inputs import input_problems
 from .declared_tasks import templates_for
 from .events import AdmissionVeto, RunRemoved, RunStatusChanged
-from .model import ACTIVE, TERMINAL, Outcome, Run
+from .model import ACTIVE, NO_TAGS, TERMINAL, Outcome, Run
 from .planning import RunPlan, plan_run
 from .simulation import RunSimulation
 from .steering import RunSteering
@@ -51,6 +51,7 @@ class Runs(Family):
     def __init__(self, backend: Backend) -> None:
         super().__init__(backend)
         self.store: Store[Run] = Store("run")
+        backend.register_taggable_kind("run", self.store.get)
         for _, attribute in LIST_FILTERS:
             self.store.index_by(attribute, operator.attrgetter(attribute))
         self.simulation = RunSimulation(backend)
@@ -178,7 +179,7 @@ class Runs(Family):
             run_group_id=plan.run_group_id,
             batch_id=batch_id,
             retention_mode=plan.retention_mode,
-            tags=plan.tags,
+            tags=plan.tags or NO_TAGS,
             storage_type=plan.storage_type,
             storage_capacity=plan.storage_capacity,
             cache_id=plan.cache_id,
@@ -191,7 +192,6 @@ class Runs(Family):
         self.store.add(run_id, run)
         if run.retention_mode == "REMOVE":
             self._removable.append(run_id)
-        backend.register_taggable(run.arn, run)
         self.simulation.submit(run, now)
         return run
 
@@ -201,7 +201,6 @@ class Runs(Family):
         self.backend.events.publish(RunRemoved(run, now))
         self.simulation.remove(run, now)
         self.store.remove(run.id)
-        self.backend.unregister_taggable(run.arn)
 
     def cancel(self, run: Run, at: _dt.datetime) -> None:
         """Cancel an active run (CancelRun's effect, also used by CancelRunBatch)."""
