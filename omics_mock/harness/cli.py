@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 
 
@@ -15,24 +14,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     server = commands.add_parser(
         "server", help="serve the mock over HTTP for the AWS CLI and other SDKs"
     )
-    server.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    server.add_argument("--port", type=int, default=5000, help="port to bind; 0 picks a free one")
+    from .server import command as server_command
+
+    server_command.add_arguments(server)
     arguments = parser.parse_args(argv)
     if arguments.command == "demo":
         from .demo import run_demo
 
         return run_demo(region=arguments.region)
     if arguments.command == "server":
-        return _server(arguments.host, arguments.port)
+        return server_command.run(arguments)
     return 2
-
-
-def _server(host: str, port: int) -> int:
-    from .server.serving import serve
-
-    try:
-        serve(host, port)
-    except (RuntimeError, OSError) as error:
-        print(f"omics-mock server: {error}", file=sys.stderr)
-        return 1
-    return 0
