@@ -47,6 +47,8 @@ _ARTIFACTS = "/artifacts/"
 CLOSE_CONNECTION = "omics_mock.close_connection"
 """Set in the WSGI environment when the server should close the connection after its
 answer: the request could not be read, so where the next one starts is unknown."""
+HEADERS = "omics_mock.headers"
+"""The request headers as a lower-case dict, when the server put them in the environment."""
 
 
 def _host_prefix_pattern() -> re.Pattern[str]:
@@ -55,11 +57,12 @@ def _host_prefix_pattern() -> re.Pattern[str]:
     return re.compile("^(?:" + "|".join(re.escape(p) for p in prefixes) + ")")
 
 
+_STATUS_LINES = {int(status): f"{int(status)} {status.phrase}" for status in http.HTTPStatus}
+
+
 def status_line(status: int) -> str:
-    try:
-        return f"{status} {http.HTTPStatus(status).phrase}"
-    except ValueError:
-        return f"{status} Unknown"
+    """``404 Not Found``."""
+    return _STATUS_LINES.get(status) or f"{status} Unknown"
 
 
 class _ServerArtifacts(ArtifactStore):
@@ -141,7 +144,10 @@ class OmicsServer:
         body = read_body(environ)
         if is_control(path):
             return self._control(method, path[len(CONTROL_PREFIX) :], parts.query, body)
-        answer = self.door.pipeline.handle(method, url, request_headers(environ), body)
+        received = environ.get(HEADERS)
+        if received is None:
+            received = request_headers(environ)
+        answer = self.door.pipeline.handle(method, url, received, body)
         headers = [(k, v) for k, v in answer.headers.items() if k != "content-length"]
         return answer.status, headers, bytes(answer.body)
 

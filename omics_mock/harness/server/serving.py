@@ -67,9 +67,12 @@ class HTTPServing(socketserver.ThreadingMixIn, socketserver.TCPServer):
     def port(self) -> int:
         return int(self.server_address[1])
 
-    def log_access(self, handler: OmicsRequestHandler, status: int, error: str, ms: float) -> None:
+    def log_access(
+        self, handler: OmicsRequestHandler, status: int, headers: list[tuple[str, str]], ms: float
+    ) -> None:
         if not self.quiet and access_log.LOGGER.isEnabledFor(logging.INFO):
-            request_line = getattr(handler, "requestline", "") or "-"
+            error = next((v for k, v in headers if k.lower() == "x-amzn-errortype"), "")
+            request_line = handler.requestline or "-"
             access_log.log_access(handler.client_address[0], request_line, status, error, ms)
 
     def track(self, connection: socket.socket) -> None:
