@@ -58,6 +58,7 @@ class HTTPServing(socketserver.ThreadingMixIn, socketserver.TCPServer):
         self.quiet = quiet
         self._connections: set[socket.socket] = set()
         self._lock = threading.Lock()
+        self.connections_accepted = 0
         try:
             super().__init__((host, port), OmicsRequestHandler)
         except OSError as error:
@@ -78,6 +79,7 @@ class HTTPServing(socketserver.ThreadingMixIn, socketserver.TCPServer):
     def track(self, connection: socket.socket) -> None:
         with self._lock:
             self._connections.add(connection)
+            self.connections_accepted += 1
 
     def untrack(self, connection: socket.socket) -> None:
         with self._lock:
@@ -175,6 +177,11 @@ class ThreadedServer:
     @property
     def url(self) -> str:
         return display_url(self.host, self.port)
+
+    @property
+    def connections_accepted(self) -> int:
+        """Connections accepted since the server started (keep-alive makes it small)."""
+        return self._server.connections_accepted if self._server is not None else 0
 
     def client_environment(self, region: str = "us-east-1") -> dict[str, str]:
         """Environment variables that point an SDK or the AWS CLI at this server, with
