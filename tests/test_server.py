@@ -163,6 +163,7 @@ def test_request_log(server: ThreadedServer, client: Any) -> None:
     status, log, _ = call(server, "GET", "/_omics_mock/requests")
     assert (status, log["count"]) == (200, 2)
     assert log["requests"][1]["error_code"] == "ResourceNotFoundException"
+    assert [record["status"] for record in log["requests"]] == [200, 404]
     assert call(server, "GET", "/_omics_mock/requests?operation=GetRun")[1]["count"] == 1
 
 

@@ -80,7 +80,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--log-level",
         choices=access_log.LEVELS,
         default="info",
-        help="info: one line per request (default); warning: errors only; debug: more",
+        help="info: one line per request (default); warning: errors only; "
+        "debug: also connections closed for silence",
     )
     parser.add_argument(
         "--quiet",

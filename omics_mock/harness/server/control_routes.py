@@ -237,6 +237,7 @@ def _requests(request: ControlRequest) -> dict[str, Any]:
             "account_id": r.account_id,
             "region": r.region,
             "error_code": r.error_code,
+            "status": r.status,
         }
         for r in records
     ]

@@ -17,6 +17,7 @@ lines up to 64 KiB (414, 431), at most 100 headers (431), HTTP/1.x only (505).
 from __future__ import annotations
 
 import email.utils
+import logging
 import re
 import socket
 import sys
@@ -25,6 +26,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any, Protocol
 from urllib.parse import unquote_to_bytes, urlsplit
 
+from .access_log import LOGGER
 from .app import CLOSE_CONNECTION, HEADERS, OmicsServer, status_line
 from .bodies import ChunkedInput, LengthInput, NoInput
 from .requests import Unreadable, unreadable_answer
@@ -118,7 +120,10 @@ class OmicsRequestHandler(BaseHTTPRequestHandler):
         except _Refused as refusal:
             self.send_error(refusal.status, str(refusal))
             return
-        except (TimeoutError, ConnectionError, EOFError):
+        except TimeoutError:
+            self.log_message("connection closed: silent for %g s", self.server.read_timeout)
+            return
+        except (ConnectionError, EOFError):
             return
         self._answer(self._environ(fields))
 
@@ -301,4 +306,6 @@ class OmicsRequestHandler(BaseHTTPRequestHandler):
         self._write(code, headers, body)
 
     def log_message(self, format: str, *args: Any) -> None:
-        """http.server's own messages are not printed: the access log says it all."""
+        """Messages besides the access log, at DEBUG."""
+        if LOGGER.isEnabledFor(logging.DEBUG):
+            LOGGER.debug("%s %s", self.client_address[0], format % args)
