@@ -279,7 +279,9 @@ def serve(
 
 def _banner(url: str, app: OmicsServer, read_timeout: float) -> str:
     scale = app.time_scale
-    speed = f"time scale {scale:g}" + (f" ({scale / 60:g} virtual minutes a second)" * (scale > 1))
+    speed = f"time scale {scale:g}"
+    if scale > 1:
+        speed += f" ({scale / 60:g} virtual minutes a second)"
     return (
         f"omics-mock server on {url} (control API: {url}{CONTROL_PREFIX}/)\n"
         f"{speed}; progress: {app.progress}; read timeout {read_timeout:g} s\n"
