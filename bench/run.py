@@ -6,8 +6,9 @@ ListRuns page cost, ``bench/scale.py``), ``fixed`` (import, enter/exit, pytest
 prologue, ``bench/fixed.py``), ``profile`` (where omics-mock's time goes on
 GetRun and StartRun, ``bench/breakdown.py``), ``storage`` (a 1 GiB read set
 uploaded and downloaded through the mock: MB/s and peak memory,
-``bench/storage.py``). Each section runs in a fresh process (in this one with
-``--quick``).
+``bench/storage.py``), ``server`` (GetRun over HTTP against the in-process call,
+and 8 threads against a server, ``bench/server.py``). Each section runs in a
+fresh process (in this one with ``--quick``).
 
 Everything compared is measured side by side in one process; numbers are
 medians over rounds and ratios are medians of per-round ratios. Absolute
@@ -28,7 +29,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-SECTIONS = ("calls", "scale", "fixed", "profile", "storage")
+SECTIONS = ("calls", "scale", "fixed", "profile", "storage", "server")
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,10 @@ class Sizes:
     profile_calls: int
     storage_mib: int = 1024
     storage_part_mib: int = 100
+    server_rounds: int = 15
+    server_n: int = 100
+    server_seconds: float = 3.0
+    server_repeats: int = 3
 
 
 FULL = Sizes(
@@ -87,6 +92,10 @@ QUICK = Sizes(
     profile_calls=3,
     storage_mib=8,
     storage_part_mib=1,
+    server_rounds=1,
+    server_n=3,
+    server_seconds=0.2,
+    server_repeats=1,
 )
 
 TARGET_OWN_WORK = 0.10
@@ -203,6 +212,14 @@ def run_storage(sizes: Sizes) -> dict[str, Any]:
     from . import storage
 
     return storage.measure(sizes.storage_mib * MIB, sizes.storage_part_mib * MIB)
+
+
+def run_server(sizes: Sizes) -> dict[str, Any]:
+    from . import server
+
+    return server.measure(
+        sizes.server_rounds, sizes.server_n, sizes.server_seconds, sizes.server_repeats
+    )
 
 
 # -- report -----------------------------------------------------------------------------------
@@ -560,6 +577,17 @@ def render(results: dict[str, Any], markdown: bool) -> str:
             ]
         )
 
+    served = results.get("server")
+    if served:
+        from .server import report as server_report
+
+        calls_rows, thread_rows, server_targets = server_report(served)
+        report.heading("Server mode: GetRun over HTTP (median per call; calls interleaved)")
+        report.table(["case", "median per call", "vs in process"], calls_rows)
+        report.note("")
+        report.table(["StartRun + GetRun from threads, own clients", "throughput"], thread_rows)
+        targets += [[name, measured, _verdict(ok)] for name, measured, ok in server_targets]
+
     if targets:
         report.heading("Targets")
         if results["sizes_name"] == "quick":
@@ -596,6 +624,7 @@ def main(argv: list[str] | None = None) -> int:
         "fixed": lambda: run_fixed(sizes),
         "profile": lambda: run_profile(sizes),
         "storage": lambda: run_storage(sizes),
+        "server": lambda: run_server(sizes),
     }
     if args.section is not None:
         print(json.dumps(runners[args.section]()))

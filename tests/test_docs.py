@@ -30,7 +30,7 @@ from omics_mock.pytest_plugin import omics_client_for
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 SYBIL = Sybil(parsers=[PythonCodeBlockParser(), SkipParser()], path=str(ROOT))
-FIXTURES = {"omics_mock", "omics_client", "omics_clock"}
+FIXTURES = {"omics_mock", "omics_client", "omics_clock", "omics_server", "omics_server_client"}
 
 
 def test_every_page_is_found() -> None:
@@ -99,12 +99,28 @@ def call_test(name: str, function: Callable[..., Any]) -> None:
     if not wanted - {"self"}:
         finish(function())
         return
+    if wanted & {"omics_server", "omics_server_client"}:
+        call_with_server(function, wanted)
+        return
     with mock_omics() as mock:
         fixtures = {
             "omics_mock": mock,
             "omics_client": omics_client_for(),
             "omics_clock": mock.clock,
         }
+        finish(function(**{k: v for k, v in fixtures.items() if k in wanted}))
+
+
+def call_with_server(function: Callable[..., Any], wanted: set[str]) -> None:
+    """A test of server mode: a server on a free port and a client of it, as the
+    ``omics_server`` and ``omics_server_client`` fixtures give."""
+    from botocore.config import Config
+
+    from omics_mock.server import ThreadedServer
+
+    with ThreadedServer() as server:
+        client = omics_client_for(endpoint_url=server.url, config=Config(inject_host_prefix=False))
+        fixtures = {"omics_server": server, "omics_server_client": client}
         finish(function(**{k: v for k, v in fixtures.items() if k in wanted}))
 
 

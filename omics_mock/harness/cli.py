@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 from importlib import metadata
 
@@ -43,8 +42,9 @@ def parser() -> argparse.ArgumentParser:
     server = commands.add_parser(
         "server", help="serve the mock over HTTP for the AWS CLI and other SDKs"
     )
-    server.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    server.add_argument("--port", type=int, default=5000, help="port to bind; 0 picks a free one")
+    from .server import command as server_command
+
+    server_command.add_arguments(server)
     return top
 
 
@@ -56,7 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_demo(region=arguments.region)
     if arguments.command == "server":
-        return _server(arguments.host, arguments.port)
+        from .server import command as server_command
+
+        return server_command.run(arguments)
     top.print_help()
     return 0
 
@@ -66,14 +68,3 @@ def _version() -> str:
         return metadata.version("omics-mock")
     except metadata.PackageNotFoundError:  # run from a source tree that was never installed
         return "(not installed)"
-
-
-def _server(host: str, port: int) -> int:
-    from .server.serving import serve
-
-    try:
-        serve(host, port)
-    except (RuntimeError, OSError) as error:
-        print(f"omics-mock server: {error}", file=sys.stderr)
-        return 1
-    return 0

@@ -2,7 +2,15 @@
 
 * ``omics_mock``: an active mock for the test (fresh state, stopped afterwards);
 * ``omics_client``: a boto3 omics client in ``us-east-1`` talking to it;
-* ``omics_clock``: the mock's virtual clock.
+* ``omics_clock``: the mock's virtual clock;
+* ``omics_server``: a server (``ThreadedServer``) on a free port, one per test
+  session and process (so one per pytest-xdist worker), reset before each test;
+  for code under test in other processes and clients in other languages;
+* ``omics_server_client``: a boto3 omics client talking to ``omics_server``.
+
+The server starts with the ini options ``omics_server_time_scale`` (default 1)
+and ``omics_server_progress`` (``time`` or ``per_poll``), and goes back to them
+at each reset.
 
 Clients come from one shared, already loaded boto3 session, so a test pays a
 few milliseconds for its client instead of the ~100 ms of a fresh session.
@@ -29,6 +37,9 @@ if TYPE_CHECKING:
     from .activation import OmicsMock
 else:
     OmicsClient = Any
+
+if TYPE_CHECKING:
+    from .server.serving import ThreadedServer
 
 _session_lock = threading.Lock()
 _sessions: dict[str, Any] = {}
@@ -87,3 +98,48 @@ def omics_client(omics_mock: OmicsMock) -> OmicsClient:
 def omics_clock(omics_mock: OmicsMock) -> VirtualClock:
     """The virtual clock of ``omics_mock``."""
     return omics_mock.clock
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        "omics_server_time_scale",
+        "omics-mock: virtual seconds per real second of the omics_server fixture (default 1)",
+        default="1",
+    )
+    parser.addini(
+        "omics_server_progress",
+        "omics-mock: run progress of the omics_server fixture: time or per_poll",
+        default="time",
+    )
+
+
+@pytest.fixture(scope="session")
+def omics_server_session(pytestconfig: pytest.Config) -> Iterator[ThreadedServer]:
+    """This process's server: started once, on a free port, stopped at the end."""
+    from .server.serving import ThreadedServer
+
+    try:
+        scale = float(pytestconfig.getini("omics_server_time_scale"))
+    except ValueError:
+        raise pytest.UsageError("omics_server_time_scale must be a number") from None
+    progress = str(pytestconfig.getini("omics_server_progress"))
+    with ThreadedServer(time_scale=scale, progress=progress) as server:
+        yield server
+
+
+@pytest.fixture
+def omics_server(omics_server_session: ThreadedServer) -> ThreadedServer:
+    """The process's server, reset: each test starts from an empty state with the
+    start-up options (``url``, ``port``, ``control``, ``client_environment()``)."""
+    omics_server_session.app.reset()
+    return omics_server_session
+
+
+@pytest.fixture
+def omics_server_client(omics_server: ThreadedServer) -> Any:
+    """A boto3 omics client (``us-east-1``, host prefixes off) talking to ``omics_server``."""
+    from botocore.config import Config
+
+    return omics_client_for(
+        "us-east-1", endpoint_url=omics_server.url, config=Config(inject_host_prefix=False)
+    )

@@ -124,7 +124,7 @@ def read_body(environ: WSGIEnvironment) -> bytes:
         data = _read_stream(stream, None if chunked else length)
     except TimeoutError:
         raise Unreadable(408, "Request timed out: the body stopped arriving") from None
-    except (OSError, ValueError) as error:  # werkzeug's "Invalid chunk header" is an OSError
+    except (OSError, ValueError) as error:  # "Invalid chunk header" is an OSError
         raise Unreadable(400, f"Malformed request body: {error}") from None
     if length is not None and not chunked and len(data) < length:
         raise Unreadable(400, "Malformed request body: shorter than its Content-Length")
