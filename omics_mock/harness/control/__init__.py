@@ -18,7 +18,9 @@ Reached from the mock object (``with mock_omics() as m``), or from the
   without moto), and scripting what they write;
 * ``m.analytics``: make accounts new customers, fail variant and annotation
   stores, versions, import items and jobs, finish imports now;
-* ``m.inspect(account, region)``: a read-only view of one backend (unstable).
+* ``m.inspect(account, region)``: a read-only view of one backend (unstable);
+* ``m.overview()``: the state as plain data, as the dashboard shows it; in a
+  notebook, ``m`` itself displays as a table of runs (``_repr_html_``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ from typing import TYPE_CHECKING, Any
 from ...service.kernel import checks
 from ...service.kernel.clock import VirtualClock
 from ...service.kernel.settings import Settings
+from ..display.runs import RUN_STATUSES
+from ..display.table import ROWS, state_html
+from ..display.views import MAX_PAGE, PAGE, state_view
 from ..request_log import RequestLog, RequestRecord
 from .analytics import AnalyticsControl
 from .artifacts import ArtifactsControl
@@ -123,6 +128,41 @@ class Control:
             "requests_answered": self._door.log.total,
             "offset_seconds": self.clock.offset.total_seconds(),
         }
+
+    def overview(
+        self,
+        *,
+        status: str | None = None,
+        offset: int = 0,
+        limit: int = PAGE,
+        account_id: str | None = None,
+        region: str | None = None,
+    ) -> dict[str, Any]:
+        """The state as plain data, as the dashboard shows it (read-only): the clock,
+        and per account and Region a page of runs (newest first, of one ``status`` if
+        given) with their phases and tasks, workflows, run groups, batches, caches,
+        storage and analytics stores. See ``docs/dashboard.md``."""
+        if status is not None:
+            checks.one_of(*RUN_STATUSES)("status", status)
+        checks.at_least(0)("offset", checks.whole("offset", offset))
+        checks.at_least(1)("limit", checks.whole("limit", limit))
+        if limit > MAX_PAGE:
+            raise ValueError(f"limit must be at most {MAX_PAGE}, not {limit}")
+        if account_id is not None:
+            checks.account_id("account_id", account_id)
+        checks.optional_text("region", region)
+        return state_view(
+            self._door.state,
+            status=status,
+            offset=offset,
+            limit=limit,
+            account_id=account_id,
+            region=region,
+        )
+
+    def _repr_html_(self) -> str:
+        """Notebooks: the runs of every account and Region, statuses coloured (read-only)."""
+        return state_html(state_view(self._door.state, limit=ROWS))
 
     # -- deprecated ------------------------------------------------------------------------
 

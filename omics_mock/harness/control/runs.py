@@ -12,6 +12,8 @@ from ...service.kernel.settings import RunTiming
 from ...service.runs.model import Outcome, Run, check_failure_reason, check_status_message
 from ...service.runs.ops import Runs, find_run
 from ...service.runs.steering import RunSteering
+from ..display.runs import run_view
+from ..display.timeline import RunTimeline
 
 if TYPE_CHECKING:
     from ...service.kernel.state import Backend, ServiceState
@@ -62,6 +64,15 @@ class RunsControl:
         self, run_id: RunId, account_id: str | None = None, region: str | None = None
     ) -> str:
         return self.get(run_id, account_id, region).status
+
+    def timeline(
+        self, run_id: RunId, account_id: str | None = None, region: str | None = None
+    ) -> RunTimeline:
+        """The run's phases and tasks over virtual time, as it is now: SVG in notebooks,
+        a text chart with ``print()``. Reading it changes nothing."""
+        backend, run = self._find(run_id, account_id, region)
+        with backend.lock:
+            return RunTimeline(run_view(run, backend.clock.now()))
 
     def complete(
         self,

@@ -8,8 +8,9 @@ the model), as is a request sent through the server as an HTTP proxy.
 
 Paths under ``/_omics_mock/`` are the control API as JSON (no omics operation
 path starts with an underscore): reset, virtual time, run outcomes, faults,
-the request log; see ``docs/server.md``. ``serving`` serves it over HTTP/1.1;
-it runs in any WSGI server too.
+the request log; see ``docs/server.md``. ``/_omics_mock/`` itself is the
+dashboard, an HTML page polling that API (``docs/dashboard.md``).
+``serving`` serves it over HTTP/1.1; it runs in any WSGI server too.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from ...wire.model import service_spec
 from ..control import Control
 from ..door import Door
 from .control_http import handle_control
-from .control_request import CONTROL_PREFIX, JSON_HEADERS, Answer, error_answer
+from .control_request import CONTROL_PREFIX, JSON_HEADERS, Answer, ControlError, error_answer
+from .dashboard import PAGE_PATHS, page_answer
 from .requests import (
     Unreadable,
     is_control,
@@ -152,6 +154,11 @@ class OmicsServer:
         return answer.status, headers, bytes(answer.body)
 
     def _control(self, method: str, path: str, query: str, body: bytes) -> Answer:
+        if path in PAGE_PATHS:
+            try:
+                return page_answer(method)
+            except ControlError as error:
+                return error_answer(error.status, str(error))
         if method in ("GET", "HEAD") and path.startswith(_ARTIFACTS):
             artifacts = self.door.state.shared(ArtifactStore)
             if isinstance(artifacts, _ServerArtifacts):
