@@ -67,7 +67,12 @@ ENDPOINTS = [
     ("PUT", "/quotas"),
     ("PUT", "/s3"),
     ("GET", "/artifacts/{path}"),
+    ("GET", "/dashboard/state"),
+    ("GET", "/dashboard/runs/{run}"),
+    ("GET", "/"),
 ]
+PAGE_TARGETS = ("/_omics_mock", "/_omics_mock/")
+"""The dashboard page: HTML, not JSON (GET and HEAD; other methods answer 405 in JSON)."""
 METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
 PHASES = ("pending", "starting", "running", "stopping", "task")
 ENDPOINT_FIELDS = {
@@ -284,7 +289,11 @@ def requests(draw: st.DrawFn, known: Known) -> Drawn:
     if draw(st.booleans()):
         path += "/"
     query = draw(
-        st.dictionaries(st.sampled_from(["account_id", "region", "operation"]) | TEXT, TEXT)
+        st.dictionaries(
+            st.sampled_from(["account_id", "region", "operation", "status", "offset", "limit"])
+            | TEXT,
+            st.sampled_from(["RUNNING", "FAILED", "0", "1", "100", "10001", "-1"]) | TEXT,
+        )
     )
     target = "/_omics_mock" + path + (f"?{urlencode(query)}" if query else "")
     return Drawn(method, template, target, draw(bodies(template)))
@@ -333,8 +342,13 @@ def report_counts() -> Iterator[None]:
             print(f"  {key}: {count}")
 
 
-def assert_well_answered(method: str, status: int, body: Any, response: Any) -> None:
+def assert_well_answered(
+    method: str, target: str, status: int, body: Any, response: Any
+) -> None:
     assert status in ANSWERED, (status, body)
+    if target.split("?")[0] in PAGE_TARGETS and method in ("GET", "HEAD"):
+        assert (status, response.getheader("Content-Type")) == (200, "text/html; charset=utf-8")
+        return
     assert response.getheader("Content-Type") == "application/json"
     if method == "HEAD":
         assert body == b""
@@ -378,6 +392,6 @@ def test_control_api_answers_every_request_and_keeps_serving(
     note(f"{drawn.method} {drawn.target} body={body[:300] if body else body!r}")
     status, payload, response = call(server, drawn.method, drawn.target, body)
     COUNTS[f"{drawn.method} {drawn.template} {status}"] += 1
-    assert_well_answered(drawn.method, status, payload, response)
+    assert_well_answered(drawn.method, drawn.target, status, payload, response)
     reset = (drawn.method, drawn.template, status) == ("POST", "/reset", 200)
     assert_still_serving(server, client, known, reset)
