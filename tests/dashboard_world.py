@@ -50,9 +50,7 @@ def populate(omics: Any, control: Control) -> World:
     control.clock.scale = 0
     workflow = omics.create_workflow(name="wgs", definitionZip=wdl_zip(WDL))["id"]
     control.clock.advance(seconds=1)
-    omics.create_workflow_version(
-        workflowId=workflow, versionName="v2", definitionZip=wdl_zip(WDL)
-    )
+    omics.create_workflow_version(workflowId=workflow, versionName="v2", definitionZip=wdl_zip(WDL))
     group = omics.create_run_group(name="one-at-a-time", maxRuns=1, requestId="g")["id"]
     omics.create_run_cache(cacheS3Location="s3://omics-cache/", name="cache", requestId="c")
     omics.create_sequence_store(name="cohort")

@@ -342,9 +342,7 @@ def report_counts() -> Iterator[None]:
             print(f"  {key}: {count}")
 
 
-def assert_well_answered(
-    method: str, target: str, status: int, body: Any, response: Any
-) -> None:
+def assert_well_answered(method: str, target: str, status: int, body: Any, response: Any) -> None:
     assert status in ANSWERED, (status, body)
     if target.split("?")[0] in PAGE_TARGETS and method in ("GET", "HEAD"):
         assert (status, response.getheader("Content-Type")) == (200, "text/html; charset=utf-8")
