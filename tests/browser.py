@@ -2,8 +2,8 @@
 
 Chromium started with ``--remote-debugging-pipe`` reads protocol commands from its
 file descriptor 3 and writes answers and events to descriptor 4, each message a
-JSON object ended by a NUL byte. A shell puts two pipes on those numbers and
-``exec``s the browser. The browser may reach 127.0.0.1 only: every host name but
+JSON object ended by a NUL byte. A small Python trampoline puts two pipes on those
+numbers and ``exec``s the browser. The browser may reach 127.0.0.1 only: every host name but
 127.0.0.1 fails to resolve (``--host-resolver-rules``), and the features that
 phone home are off.
 
@@ -20,6 +20,7 @@ import os
 import queue
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -52,6 +53,17 @@ FLAGS = (
 )
 
 
+TRAMPOLINE = """
+import fcntl, os, sys
+read, write = (fcntl.fcntl(int(fd), fcntl.F_DUPFD, 10) for fd in sys.argv[1:3])
+os.dup2(read, 3)
+os.dup2(write, 4)
+os.execv(sys.argv[3], sys.argv[3:])
+"""
+"""Puts the two pipes on descriptors 3 and 4 (moved out of the way first, should either
+already be 3 or 4) and becomes the browser."""
+
+
 def find_chromium() -> str | None:
     """The browser to use: ``$OMICS_MOCK_CHROMIUM``, else the first of ``NAMES`` on PATH."""
     chosen = os.environ.get("OMICS_MOCK_CHROMIUM")
@@ -76,9 +88,17 @@ class Browser:
         self.profile = tempfile.mkdtemp(prefix="omics-mock-chromium-")
         to_browser_read, self._to_browser = os.pipe()
         self._from_browser, from_browser_write = os.pipe()
-        script = f'exec "$@" 3<&{to_browser_read} 4>&{from_browser_write}'
         self.process = subprocess.Popen(
-            ["/bin/sh", "-c", script, "sh", executable, *FLAGS, f"--user-data-dir={self.profile}"],
+            [
+                sys.executable,
+                "-c",
+                TRAMPOLINE,
+                str(to_browser_read),
+                str(from_browser_write),
+                executable,
+                *FLAGS,
+                f"--user-data-dir={self.profile}",
+            ],
             pass_fds=(to_browser_read, from_browser_write),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,

@@ -10,6 +10,7 @@ store. It works in process (``mock_omics()``) and against a server (its client a
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,3 +94,29 @@ def populate(omics: Any, control: Control) -> World:
     control.clock.advance(minutes=4)
     control.runs.complete(runs["STOPPING"], immediately=False)
     return World(workflow=workflow, group=group, batch=batch, runs=runs)
+
+
+MANY_SETTINGS = "s3://omics-dashboard-settings/runs.json"
+
+
+def many_runs(omics: Any, control: Control, workflow: str, count: int) -> str:
+    """A batch of ``count`` runs of ``workflow``, one in ten FAILED, driven to its end;
+    returns the batch ID."""
+    control.settings.quotas.max_runs = max(control.settings.quotas.max_runs, count + 100)
+    control.settings.quotas.start_run_tps = 1000
+    control.runs.set_durations(workflow_id=workflow, pending=0, starting=1, running=2, stopping=1)
+    control.runs.script(
+        workflow, [("FAILED", "OutOfMemory") if i % 10 == 0 else "COMPLETED" for i in range(count)]
+    )
+    entries = [{"runSettingId": f"r{i}", "parameters": {"sample": f"S{i}"}} for i in range(count)]
+    control.s3.put_object(MANY_SETTINGS, json.dumps(entries))
+    batch = str(
+        omics.start_run_batch(
+            batchName="many",
+            defaultRunSetting={"workflowId": workflow, "roleArn": ROLE, "outputUri": OUT},
+            batchRunSettings={"s3UriSettings": MANY_SETTINGS},
+        )["id"]
+    )
+    while omics.get_batch(batchId=batch)["status"] not in ("PROCESSED", "FAILED"):
+        control.clock.advance(minutes=1)
+    return batch
