@@ -96,7 +96,7 @@ def test_each_account_and_region_has_its_table(omics_mock: OmicsMock, world: Wor
     text = "".join(Tree(omics_mock._repr_html_()).text)
     assert "Account 123456789012, us-east-1" in text
     assert "Account 111122223333, eu-west-1" in text
-    assert "1 run groups" in text
+    assert "run groups: 1" in text
 
 
 def test_a_fresh_mock_says_nothing_is_used_yet() -> None:

@@ -71,7 +71,7 @@ def _backend_html(backend: dict[str, Any], rows: int) -> str:
         f"{status_badge(status)}&nbsp;{count}" for status, count in runs["counts"].items()
     )
     others = ", ".join(
-        f"{backend[key]['total']} {label}" for key, label in _OTHERS if backend[key]["total"]
+        f"{label}: {backend[key]['total']}" for key, label in _OTHERS if backend[key]["total"]
     )
     parts = [
         f'<div class="backend" style="margin-top:8px"><b>Account {esc(backend["account_id"])}, '
@@ -94,7 +94,17 @@ def _backend_html(backend: dict[str, Any], rows: int) -> str:
 def _runs_table(items: list[dict[str, Any]]) -> str:
     header = "".join(
         f'<th style="{_CELL}">{name}</th>'
-        for name in ("run", "name", "status", "workflow", "group", "batch", "tasks", "time", "why")
+        for name in (
+            "run",
+            "name",
+            "status",
+            "workflow",
+            "group",
+            "batch",
+            "tasks done",
+            "time",
+            "failure reason",
+        )
     )
     body = []
     for run in items:

@@ -216,7 +216,7 @@ class RunTimeline:
                 f'<div style="color:#6b7280">no task has started yet '
                 f"({int(self.run['task_count'])} planned)</div>"
             )
-        return f'<div class="omics-mock-run-timeline">{self.to_svg()}{note}</div>'
+        return f'<div class="omics-mock-run-timeline" style="{_FONT}">{self.to_svg()}{note}</div>'
 
 
 def _esc(text: str) -> str:
