@@ -7,8 +7,10 @@ prologue, ``bench/fixed.py``), ``profile`` (where omics-mock's time goes on
 GetRun and StartRun, ``bench/breakdown.py``), ``storage`` (a 1 GiB read set
 uploaded and downloaded through the mock: MB/s and peak memory,
 ``bench/storage.py``), ``server`` (GetRun over HTTP against the in-process call,
-and 8 threads against a server, ``bench/server.py``). Each section runs in a
-fresh process (in this one with ``--quick``).
+and 8 threads against a server, ``bench/server.py``), ``dashboard`` (the
+dashboard's state and the notebook displays with 10,000 runs,
+``bench/dashboard.py``). Each section runs in a fresh process (in this one with
+``--quick``).
 
 Everything compared is measured side by side in one process; numbers are
 medians over rounds and ratios are medians of per-round ratios. Absolute
@@ -29,7 +31,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-SECTIONS = ("calls", "scale", "fixed", "profile", "storage", "server")
+SECTIONS = ("calls", "scale", "fixed", "profile", "storage", "server", "dashboard")
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class Sizes:
     server_n: int = 100
     server_seconds: float = 3.0
     server_repeats: int = 3
+    dashboard_runs: int = 10_000
+    dashboard_rounds: int = 7
 
 
 FULL = Sizes(
@@ -96,6 +100,8 @@ QUICK = Sizes(
     server_n=3,
     server_seconds=0.2,
     server_repeats=1,
+    dashboard_runs=200,
+    dashboard_rounds=1,
 )
 
 TARGET_OWN_WORK = 0.10
@@ -220,6 +226,12 @@ def run_server(sizes: Sizes) -> dict[str, Any]:
     return server.measure(
         sizes.server_rounds, sizes.server_n, sizes.server_seconds, sizes.server_repeats
     )
+
+
+def run_dashboard(sizes: Sizes) -> dict[str, Any]:
+    from . import dashboard
+
+    return dashboard.measure(sizes.dashboard_runs, sizes.dashboard_rounds)
 
 
 # -- report -----------------------------------------------------------------------------------
@@ -588,6 +600,18 @@ def render(results: dict[str, Any], markdown: bool) -> str:
         report.table(["StartRun + GetRun from threads, own clients", "throughput"], thread_rows)
         targets += [[name, measured, _verdict(ok)] for name, measured, ok in server_targets]
 
+    shown = results.get("dashboard")
+    if shown:
+        from .dashboard import report as dashboard_report
+
+        rows, dashboard_targets = dashboard_report(shown)
+        report.heading(
+            f"Dashboard and notebook displays, {shown['runs']:,} runs (median of "
+            f"{shown['rounds']} rounds)"
+        )
+        report.table(["case", "median"], rows)
+        targets += [[name, measured, _verdict(ok)] for name, measured, ok in dashboard_targets]
+
     if targets:
         report.heading("Targets")
         if results["sizes_name"] == "quick":
@@ -625,6 +649,7 @@ def main(argv: list[str] | None = None) -> int:
         "profile": lambda: run_profile(sizes),
         "storage": lambda: run_storage(sizes),
         "server": lambda: run_server(sizes),
+        "dashboard": lambda: run_dashboard(sizes),
     }
     if args.section is not None:
         print(json.dumps(runners[args.section]()))

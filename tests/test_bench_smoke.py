@@ -34,8 +34,17 @@ def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, 
 
 def test_quick_run_reports_every_section(quick_run: tuple[str, dict[str, Any]]) -> None:
     stdout, results = quick_run
-    assert {"calls", "scale", "fixed", "profile", "storage", "server"} <= set(results)
-    for heading in ("Per call", "Scale", "Fixed costs", "Profile", "Storage", "Server", "Targets"):
+    assert {"calls", "scale", "fixed", "profile", "storage", "server", "dashboard"} <= set(results)
+    for heading in (
+        "Per call",
+        "Scale",
+        "Fixed costs",
+        "Profile",
+        "Storage",
+        "Server",
+        "Dashboard",
+        "Targets",
+    ):
         assert heading in stdout
 
 

@@ -38,7 +38,7 @@ PLANNED = "PLANNED"
 
 
 def seconds(later: _dt.datetime | None, earlier: _dt.datetime) -> float | None:
-    return None if later is None else round((later - earlier).total_seconds(), 3)
+    return None if later is None else (later - earlier).total_seconds()
 
 
 def end_of(run: Run, now: _dt.datetime) -> _dt.datetime:
@@ -88,12 +88,13 @@ def tasks(run: Run, now: _dt.datetime, limit: int | None = None) -> list[dict[st
         item: dict[str, Any] = {
             "name": template.name,
             "status": status,
-            "start": seconds(start, began),
-            "end": seconds(stop, began),
-            "planned_end": seconds(end, began),
+            "start": (start - began).total_seconds(),
+            "end": (stop - began).total_seconds(),
             "cpus": template.cpus,
             "memory": template.memory,
         }
+        if stop != end:
+            item["planned_end"] = (end - began).total_seconds()
         if task is not None:
             item["id"] = task.id
         if index in run.cache_hits:
@@ -106,7 +107,7 @@ def run_view(run: Run, now: _dt.datetime, *, task_limit: int | None = None) -> d
     """Plain data about one run (JSON-ready once datetimes are written out)."""
     windows = tasks(run, now, task_limit)
     span = seconds(end_of(run, now), run.creation_time) or 0.0
-    planned = max((float(task["planned_end"]) for task in windows), default=0.0)
+    planned = max((task.get("planned_end", task["end"]) for task in windows), default=0.0)
     return {
         "id": run.id,
         "name": run.name,
