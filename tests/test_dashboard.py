@@ -217,3 +217,16 @@ def test_reading_the_dashboard_hands_out_no_task_ids(
     unwatched = populate(omics_server_client, omics_server.control)
     assert unwatched.runs == watched.runs
     assert answers(omics_server_client, list(unwatched.runs.values())) == seen
+
+
+def test_reading_steps_no_run_under_per_poll_progress(
+    omics_server: ThreadedServer, omics_server_client: Any, world: World
+) -> None:
+    """Under per_poll progress GetRun moves a run one phase on; the dashboard does not."""
+    call(omics_server, "POST", "/_omics_mock/progress", {"mode": "per_poll"})
+    starting = world.runs["STARTING"]
+    for _ in range(3):
+        state(omics_server)
+        call(omics_server, "GET", f"/_omics_mock/dashboard/runs/{starting}")
+    assert call(omics_server, "GET", f"/_omics_mock/runs/{starting}")[1]["status"] == "STARTING"
+    assert omics_server_client.get_run(id=starting)["status"] == "RUNNING"

@@ -19,6 +19,7 @@ from omics_mock.server import ThreadedServer
 
 from .browser import Browser, Page, find_chromium
 from .dashboard_world import TASKS, World, many_runs, populate
+from .helpers import OUT, ROLE
 
 CHROMIUM = find_chromium()
 pytestmark = pytest.mark.skipif(
@@ -188,6 +189,27 @@ def test_ten_thousand_runs_are_shown_a_page_at_a_time(
         opened.wait_for("document.getElementById('page-info').textContent === '1-100 of 1001'")
         assert {row["status"] for row in rows(opened).values()} == {"FAILED"}
         assert errors(browser, opened) == []
+    finally:
+        opened.close()
+
+
+def test_names_are_shown_as_text(
+    browser: Browser, omics_server: ThreadedServer, omics_server_client: Any, world: World
+) -> None:
+    evil = '<img src=x onerror="document.body.dataset.pwned = 1">'
+    run = omics_server_client.start_run(
+        workflowId=world.workflow,
+        roleArn=ROLE,
+        outputUri=OUT,
+        name=evil,
+        parameters={"sample": "x"},
+    )["id"]
+    opened = browser.open(omics_server.url + "/_omics_mock/")
+    try:
+        opened.wait_for(f"document.querySelector('{run_selector(run, '.name')}') !== null")
+        assert rows(opened)[run]["name"] == evil
+        assert opened.evaluate("document.body.dataset.pwned === undefined")
+        assert opened.evaluate("document.querySelectorAll('img').length") == 0
     finally:
         opened.close()
 
