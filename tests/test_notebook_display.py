@@ -217,7 +217,7 @@ def test_overview_is_the_dashboards_data(omics_mock: OmicsMock, world: World) ->
     ("arguments", "error"),
     [
         ({"status": "BOGUS"}, ValueError),
-        ({"status": 3}, ValueError),
+        ({"status": 3}, TypeError),
         ({"offset": -1}, ValueError),
         ({"offset": "0"}, TypeError),
         ({"limit": 0}, ValueError),

@@ -143,7 +143,7 @@ class Control:
         given) with their phases and tasks, workflows, run groups, batches, caches,
         storage and analytics stores. See ``docs/dashboard.md``."""
         if status is not None:
-            checks.one_of(*RUN_STATUSES)("status", status)
+            checks.one_of(*RUN_STATUSES)("status", checks.text("status", status))
         checks.at_least(0)("offset", checks.whole("offset", offset))
         checks.at_least(1)("limit", checks.whole("limit", limit))
         if limit > MAX_PAGE:
