@@ -283,7 +283,7 @@ def _banner(url: str, app: OmicsServer, read_timeout: float) -> str:
     if scale > 1:
         speed += f" ({scale / 60:g} virtual minutes a second)"
     return (
-        f"omics-mock server on {url} (control API: {url}{CONTROL_PREFIX}/)\n"
+        f"omics-mock server on {url} (dashboard and control API: {url}{CONTROL_PREFIX}/)\n"
         f"{speed}; progress: {app.progress}; read timeout {read_timeout:g} s\n"
         f"Clients: endpoint {url} with AWS_DISABLE_HOST_PREFIX_INJECTION=true "
         "(JavaScript SDK: disableHostPrefix: true); see docs/server.md"
