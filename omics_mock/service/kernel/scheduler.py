@@ -4,6 +4,10 @@ An event is a callback with the virtual time it is due at. ``run_due`` calls
 every event whose time has come, oldest first, passing its due time, so state
 changes carry exact timestamps however late the next request arrives. Events
 may schedule further events; those run in the same pass if already due.
+
+An action is a bound method, or a ``functools.partial`` of one, of an object of
+the state (a family, a resource), with arguments that are data or objects of
+the state: never a closure, so that a snapshot can name it (``service.snapshot``).
 """
 
 from __future__ import annotations
