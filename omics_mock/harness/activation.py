@@ -20,18 +20,17 @@ import functools
 import inspect
 import sys
 import threading
-import time as _time
-from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator
 from types import TracebackType
 from typing import Any, TypeVar, overload
 
 from ..service import new_state
-from ..service.kernel.clock import VirtualClock
+from . import snapshots
 from .control import Control
 from .door import Door
 from .environ import EnvironPatch
 from .interception import INTERCEPTOR
+from .sleep_patch import SleepPatch
 
 F = TypeVar("F", bound=Callable[..., Any])
 C = TypeVar("C", bound=type)
@@ -49,7 +48,7 @@ class _Group:
         INTERCEPTOR.activate(door)  # first: if this fails, nothing has changed
         self.door = door
         self.environ_patch = EnvironPatch()
-        self.sleep_patch = _SleepPatch(door.state.clock)
+        self.sleep_patch = SleepPatch(door.state.clock)
 
     def close(self) -> None:
         INTERCEPTOR.deactivate()
@@ -69,16 +68,31 @@ class OmicsMock(Control):
             threads still sleep for real).
         account_id: the default account for requests whose access key does not
             name one (see ``docs/accounts.md``).
+        state: a snapshot to start from (its data, or the path of a JSON file): each
+            start of this mock begins from it (see ``docs/snapshots.md``).
     """
 
-    def __init__(self, *, patch_sleep: bool = False, account_id: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        patch_sleep: bool = False,
+        account_id: str | None = None,
+        state: snapshots.Source | None = None,
+    ) -> None:
         self.patch_sleep = patch_sleep
         self._account_id = account_id
+        self._snapshot = None if state is None else snapshots.load(state)
+        self._restored = True
+        """Whether the door holds the snapshot's state (a stopped mock's door is emptied,
+        and filled again when it next starts)."""
         super().__init__(self._fresh_door())
         self._sleep_thread: int | None = None
 
-    def _fresh_door(self) -> Door:
+    def _fresh_door(self, restored: bool = True) -> Door:
         door = Door(new_state())
+        if self._snapshot is not None and restored:
+            snapshots.restore(door, self._snapshot)
+        self._restored = restored
         if self._account_id is not None:
             door.state.settings.default_account_id = self._account_id
         return door
@@ -96,7 +110,14 @@ class OmicsMock(Control):
             if self in _active:
                 raise RuntimeError("this omics mock is already active")
             if _group is None:
+                if not self._restored:
+                    self._attach(self._fresh_door())
                 _group = _Group(self._door)
+            elif self._snapshot is not None:
+                raise RuntimeError(
+                    "a mock that starts from a snapshot (state=...) cannot join the mock "
+                    "already active; stop that one first, or restore into it (m.restore)"
+                )
             else:
                 self._attach(_group.door)
             if self.patch_sleep:
@@ -118,7 +139,7 @@ class OmicsMock(Control):
             if not _active:
                 _group.close()
                 _group = None
-            self._attach(self._fresh_door())
+            self._attach(self._fresh_door(restored=False))
 
     def __enter__(self) -> OmicsMock:
         return self.start()
@@ -257,7 +278,9 @@ class OmicsMock(Control):
         (a decorated function calling itself, or running in two threads at once)."""
         if not self.active:
             return self
-        return OmicsMock(patch_sleep=self.patch_sleep, account_id=self._account_id)
+        return OmicsMock(
+            patch_sleep=self.patch_sleep, account_id=self._account_id, state=self._snapshot
+        )
 
 
 def _test_method_names(klass: type) -> list[str]:
@@ -318,64 +341,30 @@ def _stop_setup_mock(test: Any) -> None:
         started.pop().stop()
 
 
-# -- time.sleep opt-in -------------------------------------------------------------------
-
-
-class _SleepPatch:
-    """``time.sleep`` that moves virtual time in chosen threads, sleeps elsewhere."""
-
-    def __init__(self, clock: VirtualClock) -> None:
-        self._clock = clock
-        self._threads: Counter[int] = Counter()
-        self._real: Callable[[float], None] | None = None
-        """The ``time.sleep`` found when the patch went in; ``None`` when not patched."""
-
-    def add(self, thread_id: int) -> None:
-        self._threads[thread_id] += 1
-        if self._real is None:
-            self._real = real = _time.sleep
-            _time.sleep = self._sleeper(real)  # type: ignore[assignment]
-
-    def discard(self, thread_id: int) -> None:
-        self._threads[thread_id] -= 1
-        if self._threads[thread_id] <= 0:
-            del self._threads[thread_id]
-        if not self._threads:
-            self.remove()
-
-    def remove(self) -> None:
-        if self._real is not None:
-            _time.sleep = self._real  # type: ignore[assignment]
-            self._real = None
-        self._threads.clear()
-
-    def _sleeper(self, real: Callable[[float], None]) -> Callable[[float], None]:
-        threads, clock = self._threads, self._clock
-
-        def sleep(seconds: float) -> None:
-            if threading.get_ident() in threads:
-                clock.sleep(seconds)
-            else:
-                real(seconds)
-
-        return sleep
-
-
 @overload
 def mock_omics(target: F) -> F: ...
 
 
 @overload
 def mock_omics(
-    target: None = None, *, patch_sleep: bool = False, account_id: str | None = None
+    target: None = None,
+    *,
+    patch_sleep: bool = False,
+    account_id: str | None = None,
+    state: snapshots.Source | None = None,
 ) -> OmicsMock: ...
 
 
 def mock_omics(
-    target: Any = None, *, patch_sleep: bool = False, account_id: str | None = None
+    target: Any = None,
+    *,
+    patch_sleep: bool = False,
+    account_id: str | None = None,
+    state: snapshots.Source | None = None,
 ) -> Any:
-    """Mock HealthOmics: ``@mock_omics``, ``@mock_omics(...)`` or ``with mock_omics() as m``."""
-    mock = OmicsMock(patch_sleep=patch_sleep, account_id=account_id)
+    """Mock HealthOmics: ``@mock_omics``, ``@mock_omics(...)`` or ``with mock_omics() as m``;
+    ``state=`` starts from a snapshot (its data, or a JSON file's path)."""
+    mock = OmicsMock(patch_sleep=patch_sleep, account_id=account_id, state=state)
     if target is None:
         return mock
     return mock(target)

@@ -137,6 +137,9 @@ class ItemWork(Protocol):
 class ImportLifecycle:
     """Schedules the status changes of one family's import jobs."""
 
+    SNAPSHOT_WIRING = ("work",)
+    """The family that owns the lifecycle: snapshots neither carry nor replace it."""
+
     def __init__(self, backend: Backend, work: ItemWork) -> None:
         self.backend = backend
         self.work = work

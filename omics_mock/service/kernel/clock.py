@@ -65,6 +65,16 @@ class VirtualClock:
             self._offset += step
         return self.now()
 
+    def set_now(self, instant: _dt.datetime) -> None:
+        """Make ``instant`` the current virtual time (restoring a snapshot; it may be
+        earlier than now). ``ValueError`` for a naive time or one past ``LATEST``."""
+        if instant.tzinfo is None:
+            raise ValueError(f"virtual time is timezone-aware, not {instant.isoformat()}")
+        if instant > LATEST:
+            raise ValueError(f"virtual time cannot be past {LATEST:%Y-%m-%d}: {instant}")
+        with self._lock:
+            self._offset = instant - _wall_now()
+
     def sleep(self, seconds: float) -> None:
         """A ``time.sleep`` that moves virtual time instead of waiting."""
         if seconds > 0:

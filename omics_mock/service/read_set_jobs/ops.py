@@ -44,6 +44,8 @@ class ReadSetJobs(Family):
     """Read set jobs of one account and Region."""
 
     key = "read_set_jobs"
+    SNAPSHOT_WIRING = ("work",)
+    """Made by the constructor: snapshots neither carry nor replace it."""
 
     def __init__(self, backend: Backend) -> None:
         super().__init__(backend)

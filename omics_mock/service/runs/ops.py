@@ -47,6 +47,8 @@ class Runs(Family):
     """Runs of one account and Region."""
 
     key = "runs"
+    SNAPSHOT_WIRING = ("_templates",)
+    """A cache, filled again as runs start: snapshots do not carry it."""
 
     def __init__(self, backend: Backend) -> None:
         super().__init__(backend)
