@@ -81,7 +81,8 @@ def load(source: Source) -> dict[str, Any]:
 
 def dumps(document: Mapping[str, Any]) -> bytes:
     """A snapshot as compact JSON bytes."""
-    return json.dumps(document, allow_nan=False, separators=(",", ":")).encode("utf-8")
+    text = json.dumps(document, allow_nan=False, check_circular=False, separators=(",", ":"))
+    return text.encode("utf-8")
 
 
 def save(door: Door, path: str | os.PathLike[str]) -> Path:

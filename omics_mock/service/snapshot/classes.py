@@ -15,7 +15,9 @@ from __future__ import annotations
 import collections
 import dataclasses
 import datetime as _dt
+import functools
 import importlib
+import operator
 import sys
 import types
 import typing
@@ -28,8 +30,8 @@ PACKAGE = "omics_mock.service."
 WIRING = "SNAPSHOT_WIRING"
 """Class attribute: names of attributes made by the constructor that snapshots skip."""
 
-Check = Callable[[Any], bool]
 NO_DEFAULT = object()
+PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
 EMPTY_FACTORIES: dict[Any, type] = {dict: dict, list: list, set: set}
 
 
@@ -76,8 +78,12 @@ class Field:
     default: Any
     """The default value, ``NO_DEFAULT``, or for a factory the empty type it makes."""
     factory: Callable[[], Any] | None
-    check: Check | None
+    accepts: tuple[type, ...] | None
+    """The types a restored value may have (``None``: any)."""
     expected: str
+    form: str = ""
+    """``time``: a ``datetime`` field, written as ISO 8601 text; ``seconds``: a
+    ``timedelta`` field, written as a number of seconds; ``""``: any value form."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -101,6 +107,46 @@ class Plan:
     """A dataclass with a ``__dict__``: how many attributes its instances have (more means
     one was set that is not a field, which the snapshot would not carry)."""
 
+    @functools.cached_property
+    def row_names(self) -> tuple[str, ...]:
+        """The attributes a row holds, in order: the fields, or the slots but wiring."""
+        if self.fields is not None:
+            return tuple(field.name for field in self.fields)
+        return tuple(name for name in self.slots or () if name not in self.wiring)
+
+    @functools.cached_property
+    def row_forms(self) -> tuple[str, ...]:
+        """Each row attribute's value form (``time``, ``seconds`` or ``""``)."""
+        forms = {field.name: field.form for field in self.fields or ()}
+        return tuple(forms.get(name, "") for name in self.row_names)
+
+    @functools.cached_property
+    def row_objects(self) -> tuple[int, ...]:
+        """Positions (in ``row_names``) of attributes that may hold more than a JSON
+        primitive (their type says so, or says nothing)."""
+        accepts = {field.name: field.accepts for field in self.fields or ()}
+        plain = PLAIN_TYPES
+        return tuple(
+            n
+            for n, name in enumerate(self.row_names)
+            if accepts.get(name) is None or not set(accepts[name] or ()) <= plain
+        )
+
+    @functools.cached_property
+    def row_values(self) -> Callable[[Any], tuple[Any, ...]]:
+        """An object's row attribute values, in order, in one call."""
+        return _getter(self.row_names)
+
+    @functools.cached_property
+    def known(self) -> frozenset[str]:
+        """The names a written object of a dataclass may hold: its fields and ``$obj``."""
+        return frozenset(field.name for field in self.fields or ()) | {"$obj"}
+
+    @functools.cached_property
+    def values(self) -> Callable[[Any], tuple[Any, ...]]:
+        """A dataclass instance's field values, in field order, in one call."""
+        return _getter(tuple(field.name for field in self.fields or ()))
+
     def attributes(self, obj: Any) -> list[str]:
         """The names carried for ``obj``."""
         if self.fields is not None:
@@ -108,6 +154,16 @@ class Plan:
         if self.slots is not None:
             return [n for n in self.slots if n not in self.wiring and hasattr(obj, n)]
         return [n for n in vars(obj) if n not in self.wiring]
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """The attributes ``names`` of an object, as a tuple, in one call."""
+    if len(names) == 1:
+        one = operator.attrgetter(names[0])
+        return lambda obj: (one(obj),)
+    if not names:
+        return lambda obj: ()
+    return operator.attrgetter(*names)
 
 
 _PLANS: dict[type, Plan] = {}
@@ -164,8 +220,13 @@ def _field(field: dataclasses.Field[Any], hint: Any) -> Field:
         factory = field.default_factory
         made = type(factory())
         default = EMPTY_FACTORIES.get(made, NO_DEFAULT)
-    check = None if hint is None else _check(hint)
-    return Field(field.name, default, factory, check, _shown(hint))
+    accepts = None if hint is None else _accepts(hint)
+    form = ""
+    if accepts is not None and set(accepts) <= {_dt.datetime, type(None)}:
+        form = "time" if _dt.datetime in accepts else ""
+    elif accepts is not None and set(accepts) <= {_dt.timedelta, type(None)}:
+        form = "seconds" if _dt.timedelta in accepts else ""
+    return Field(field.name, default, factory, accepts, _shown(hint), form)
 
 
 def _hints(cls: type) -> dict[str, Any]:
@@ -182,44 +243,26 @@ def _hints(cls: type) -> dict[str, Any]:
     return found
 
 
-def _check(hint: Any) -> Check | None:
-    """A check that a restored value fits ``hint``; ``None`` when anything may."""
+def _accepts(hint: Any) -> tuple[type, ...] | None:
+    """The types a value of ``hint`` may have; ``None`` when anything may."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
-        checks = [_check(arg) for arg in typing.get_args(hint)]
-        if any(check is None for check in checks):
+        parts = [_accepts(arg) for arg in typing.get_args(hint)]
+        if any(part is None for part in parts):
             return None
-        return lambda value: any(check(value) for check in checks)  # type: ignore[misc]
-    if hint is type(None) or hint is None:
-        return lambda value: value is None
+        return tuple(kind for part in parts for kind in part or ())
+    if hint is None or hint is type(None):
+        return (type(None),)
     if origin is typing.ClassVar or hint is Any or isinstance(hint, typing.TypeVar):
         return None
-    kind = _KINDS.get(origin if origin is not None else hint)
-    if kind is not None:
-        return kind
-    target = origin if isinstance(origin, type) else hint
-    if isinstance(target, type):
-        return lambda value: isinstance(value, target)
-    return None
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_float(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-_KINDS: dict[Any, Check] = {
-    int: _is_int,
-    float: _is_float,
-    Mapping: lambda value: isinstance(value, dict),
-    collections.abc.Mapping: lambda value: isinstance(value, dict),
-    _dt.datetime: lambda value: isinstance(value, _dt.datetime),
-    Callable: callable,
-    collections.abc.Callable: callable,
-}
+    target = origin if origin is not None else hint
+    if target is float:
+        return (int, float)
+    if target in (Mapping, collections.abc.Mapping):
+        return (dict,)
+    if target in (Callable, collections.abc.Callable):
+        return (collections.abc.Callable,)  # type: ignore[return-value]
+    return (target,) if isinstance(target, type) else None
 
 
 def _shown(hint: Any) -> str:

@@ -9,213 +9,49 @@ nothing. Skeleton objects are filled in place, never made.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import collections
 import datetime as _dt
 import functools
 import inspect
-import random
-import threading
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from ..kernel.scheduler import Event, Scheduler
 from ..kernel.store import Store
-from .classes import NO_DEFAULT, Plan, SnapshotError, lookup, plan_for
+from .classes import NO_DEFAULT, Field, Plan, SnapshotError, lookup, plan_for
+from .reader import PRIMITIVES, Reader
 
-PRIMITIVES = frozenset({str, int, float, bool, type(None)})
-LOCKS: dict[str, Callable[[], Any]] = {"Lock": threading.Lock, "RLock": threading.RLock}
+Column = tuple[str, Field | None, str, tuple[type, ...] | None]
+"""A row's column: attribute, field (``None`` for a slot), value form, accepted types."""
 
 
-class Decoder:
+class Decoder(Reader):
     """Makes the objects of one snapshot, with ``skeleton`` (place -> object) already there."""
 
     def __init__(self, skeleton: Mapping[str, Any]) -> None:
-        self.objects: dict[str, Any] = dict(skeleton)
+        super().__init__()
+        self.objects.update(skeleton)
         self.unfilled: set[str] = set(skeleton)
         """Skeleton places not yet filled."""
         self.skeleton_classes = {type(obj) for obj in skeleton.values()}
-        self.path: list[str] = []
         self._classes: dict[str, type] = {}
-        self._forms: dict[str, Callable[[dict[str, Any]], Any]] = {
-            "$obj": self._object,
-            "$ref": self._ref,
-            "$time": self._time,
-            "$seconds": self._seconds,
-            "$microseconds": self._microseconds,
-            "$bytes": self._bytes,
-            "$tuple": self._tuple,
-            "$set": self._set,
-            "$frozenset": self._set,
-            "$deque": self._deque,
-            "$map": self._map,
-            "$random": self._random,
-            "$lock": self._lock,
-            "$partial": self._partial,
-            "$method": self._method,
-            "$store": self._store,
-            "$scheduler": self._scheduler,
-            "$omitted": lambda data: None,
-        }
+        self._forms.update(
+            {
+                "$obj": self._object,
+                "$ref": self._ref,
+                "$partial": self._partial,
+                "$method": self._method,
+                "$store": self._store,
+                "$scheduler": self._scheduler,
+                "$rows": self._rows_form,
+            }
+        )
 
     def add_skeleton(self, skeleton: Mapping[str, Any]) -> None:
         """More skeleton places (a state built after the first places were read)."""
         self.objects.update(skeleton)
         self.unfilled.update(skeleton)
         self.skeleton_classes.update(type(obj) for obj in skeleton.values())
-
-    def here(self) -> str:
-        return "/".join(self.path)
-
-    def fail(self, message: str) -> SnapshotError:
-        return SnapshotError(message, self.here())
-
-    def at(self, path: str, data: Any) -> Any:
-        saved, self.path = self.path, [path]
-        try:
-            return self.value(data)
-        finally:
-            self.path = saved
-
-    def value(self, data: Any) -> Any:
-        kind = type(data)
-        if kind in PRIMITIVES:
-            return data
-        if kind is list:
-            return self._list(data)
-        if kind is dict:
-            if data:
-                first = next(iter(data))
-                if first[:1] == "$":
-                    form = self._forms.get(first)
-                    if form is None:
-                        raise self.fail(f"unknown form {first!r}")
-                    return form(data)
-            return self._dict(data)
-        raise self.fail(f"{kind.__name__} is not JSON data")
-
-    def _in(self, name: str, data: Any) -> Any:
-        self.path.append(name)
-        try:
-            return self.value(data)
-        finally:
-            self.path.pop()
-
-    def _field(self, data: dict[str, Any], name: str, kind: type | tuple[type, ...]) -> Any:
-        found = data.get(name)
-        if not isinstance(found, kind) or isinstance(found, bool) and kind is int:
-            expected = (
-                kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-            )
-            raise self.fail(f"{name} must be {expected}, not {type(found).__name__}")
-        return found
-
-    # -- containers ------------------------------------------------------------------------
-
-    def _dict(self, data: dict[str, Any]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        path = self.path
-        for key, item in data.items():
-            if type(item) in PRIMITIVES:
-                out[key] = item
-            else:
-                path.append(key)
-                out[key] = self.value(item)
-                path.pop()
-        return out
-
-    def _list(self, data: list[Any]) -> list[Any]:
-        out = []
-        path = self.path
-        for n, item in enumerate(data):
-            if type(item) in PRIMITIVES:
-                out.append(item)
-            else:
-                path.append(str(n))
-                out.append(self.value(item))
-                path.pop()
-        return out
-
-    def _items(self, data: dict[str, Any], tag: str) -> list[Any]:
-        return self._list(self._field(data, tag, list))
-
-    def _tuple(self, data: dict[str, Any]) -> tuple[Any, ...]:
-        made = tuple(self._items(data, "$tuple"))
-        self.objects[self.here()] = made
-        return made
-
-    def _set(self, data: dict[str, Any]) -> set[Any] | frozenset[Any]:
-        tag = next(iter(data))
-        try:
-            items = self._items(data, tag)
-            return set(items) if tag == "$set" else frozenset(items)
-        except TypeError as error:
-            raise self.fail(f"a set holds something that cannot be in one: {error}") from None
-
-    def _deque(self, data: dict[str, Any]) -> collections.deque[Any]:
-        maxlen = data.get("maxlen")
-        if maxlen is not None and not isinstance(maxlen, int):
-            raise self.fail("maxlen must be a whole number")
-        return collections.deque(self._items(data, "$deque"), maxlen)
-
-    def _map(self, data: dict[str, Any]) -> dict[Any, Any]:
-        out: dict[Any, Any] = {}
-        path = self.path
-        for n, pair in enumerate(self._field(data, "$map", list)):
-            path.append(f"#{n}")
-            if not isinstance(pair, list) or len(pair) != 2:
-                raise self.fail("a $map entry is a [key, value] pair")
-            key = self._in("key", pair[0])
-            try:
-                out[key] = self.value(pair[1])
-            except TypeError as error:
-                raise self.fail(f"a key that cannot be one: {error}") from None
-            path.pop()
-        return out
-
-    # -- values ----------------------------------------------------------------------------
-
-    def _time(self, data: dict[str, Any]) -> _dt.datetime:
-        try:
-            return _dt.datetime.fromisoformat(self._field(data, "$time", str))
-        except ValueError as error:
-            raise self.fail(f"not a time: {error}") from None
-
-    def _seconds(self, data: dict[str, Any]) -> _dt.timedelta:
-        try:
-            return _dt.timedelta(seconds=self._field(data, "$seconds", (int, float)))
-        except OverflowError:
-            raise self.fail("a duration too long for Python") from None
-
-    def _microseconds(self, data: dict[str, Any]) -> _dt.timedelta:
-        try:
-            return _dt.timedelta(microseconds=self._field(data, "$microseconds", int))
-        except OverflowError:
-            raise self.fail("a duration too long for Python") from None
-
-    def _bytes(self, data: dict[str, Any]) -> bytes:
-        try:
-            return base64.b64decode(self._field(data, "$bytes", str), validate=True)
-        except (binascii.Error, ValueError) as error:
-            raise self.fail(f"not base64: {error}") from None
-
-    def _random(self, data: dict[str, Any]) -> random.Random:
-        state = self._field(data, "$random", list)
-        generator = random.Random()
-        try:
-            version, internal, gauss = state
-            generator.setstate((version, tuple(internal), gauss))
-        except (TypeError, ValueError) as error:
-            raise self.fail(f"not the state of a random generator: {error}") from None
-        return generator
-
-    def _lock(self, data: dict[str, Any]) -> Any:
-        make = LOCKS.get(data["$lock"])
-        if make is None:
-            raise self.fail(f"$lock is one of {sorted(LOCKS)}")
-        return make()
 
     def _partial(self, data: dict[str, Any]) -> Any:
         func = self._in("func", data["$partial"])
@@ -235,13 +71,16 @@ class Decoder:
             raise self.fail(f"{type(owner).__name__} has no method {name!r}")
         return getattr(owner, name)
 
-    # -- objects ---------------------------------------------------------------------------
-
     def _ref(self, data: dict[str, Any]) -> Any:
-        place = self._field(data, "$ref", str)
-        if place not in self.objects:
+        place = data["$ref"]
+        if type(place) is not str:
+            raise self.fail("$ref names a place, as text")
+        if place[:2] == "./" and self.base:
+            place = self.base + place[1:]
+        found = self.objects.get(place, self)
+        if found is self:
             raise self.fail(f"refers to {place}, which the snapshot does not hold")
-        return self.objects[place]
+        return found
 
     def _class(self, name: Any) -> type:
         found = self._classes.get(name) if isinstance(name, str) else None
@@ -293,38 +132,77 @@ class Decoder:
         return made
 
     def _fill(self, obj: Any, plan: Plan, data: dict[str, Any], made: bool) -> None:
-        given = [name for name in data if name != "$obj"]
         if plan.fields is not None:
-            known = {field.name for field in plan.fields}
-            for name in given:
-                if name not in known:
-                    raise self.fail(f"{plan.name} has no field {name!r}")
-            for field in plan.fields:
-                if field.name in data:
-                    value = self._in(field.name, data[field.name])
-                    if field.check is not None and not field.check(value):
-                        shown = type(value).__name__
-                        raise self.fail(f"{field.name} must be {field.expected}, not {shown}")
-                elif field.factory is not None:
-                    value = field.factory()
-                elif field.default is not NO_DEFAULT:
-                    value = field.default
-                else:
-                    raise self.fail(f"{plan.name} needs its field {field.name!r}")
-                self._assign(obj, plan, field.name, value)
+            self._fields(obj, plan, data)
             return
-        expected = plan.slots if plan.slots is not None and made else None
-        if not made:
-            expected = tuple(plan.attributes(obj))
-            missing = [name for name in expected if name not in data]
-            if missing:
-                raise self.fail(f"{plan.name} needs its attribute(s) {missing}")
-        if expected is not None:
-            unknown = [name for name in given if name not in expected]
+        given = [name for name in data if name != "$obj"]
+        if made and plan.slots is not None:
+            unknown = [name for name in given if name not in plan.slots]
             if unknown:
                 raise self.fail(f"{plan.name} has no attribute(s) {unknown}")
+            for name in plan.slots:  # left out when None
+                if name not in data and name not in plan.wiring:
+                    object.__setattr__(obj, name, None)
+        elif not made:
+            expected = plan.attributes(obj)
+            missing = [name for name in expected if name not in data]
+            unknown = [name for name in given if name not in expected]
+            if missing or unknown:
+                raise self.fail(f"{plan.name} needs {missing} and has no {unknown}")
         for name in given:
             self._assign(obj, plan, name, self._in(name, data[name]))
+
+    def _fields(self, obj: Any, plan: Plan, data: dict[str, Any]) -> None:
+        """A dataclass's fields: each given one read and checked, the others defaulted."""
+        unknown = data.keys() - plan.known
+        if unknown:
+            raise self.fail(f"{plan.name} has no field(s) {sorted(unknown)}")
+        values: dict[str, Any] = {}
+        path = self.path
+        primitives = PRIMITIVES
+        for field in plan.fields or ():
+            name = field.name
+            if name in data:
+                value = data[name]
+                kind = type(value)
+                if kind not in primitives:
+                    path.append(name)
+                    value = self.value(value)
+                    path.pop()
+                elif field.form and value is not None:
+                    value = self._formed(field, value)
+                accepts = field.accepts
+                if accepts is not None and not isinstance(value, accepts):
+                    shown = type(value).__name__
+                    raise self.fail(f"{name} must be {field.expected}, not {shown}")
+            elif field.factory is not None:
+                value = field.factory()
+            elif field.default is not NO_DEFAULT:
+                value = field.default
+            else:
+                raise self.fail(f"{plan.name} needs its field {name!r}")
+            values[name] = value
+        if plan.checked:
+            for name, value in values.items():
+                self._assign(obj, plan, name, value)
+        elif plan.extra_check:
+            obj.__dict__.update(values)
+        else:
+            assign = object.__setattr__
+            for name, value in values.items():
+                assign(obj, name, value)
+
+    def _formed(self, field: Field, raw: Any) -> Any:
+        """A ``datetime`` field's ISO text, a ``timedelta`` field's seconds."""
+        try:
+            if field.form == "time" and type(raw) is str:
+                return _dt.datetime.fromisoformat(raw)
+            if field.form == "seconds" and type(raw) in (int, float):
+                return _dt.timedelta(seconds=raw)
+        except (ValueError, OverflowError) as error:
+            where = f"{self.here()}/{field.name}"
+            raise SnapshotError(f"not a {field.expected}: {error}", where) from None
+        return raw
 
     def _assign(self, obj: Any, plan: Plan, name: str, value: Any) -> None:
         if not plan.checked:
@@ -346,7 +224,13 @@ class Decoder:
             raise self.fail(f"holds a {store.kind!r} store here, not a {kind!r} one")
         entries = []
         path = self.path
-        for entry in self._field(data, "items", list):
+        if "rows" in data:
+            rows = self._field(data, "rows", list)
+            if not all(isinstance(row, list) and row and type(row[0]) is int for row in rows):
+                raise self.fail("a store row is [sequence, key, value, ...]")
+            made = self._rows(data["class"], data.get("fields"), [row[1:] for row in rows])
+            entries = [(row[0], row[1], item) for row, item in zip(rows, made, strict=True)]
+        for entry in [] if "rows" in data else self._field(data, "items", list):
             if not (isinstance(entry, list) and len(entry) == 3 and type(entry[0]) is int):
                 raise self.fail("a store item is [sequence, key, value]")
             sequence, key, item = entry
@@ -360,6 +244,86 @@ class Decoder:
         except ValueError as error:
             raise self.fail(str(error)) from None
         return store
+
+    def _rows_form(self, data: dict[str, Any]) -> Any:
+        rows = self._field(data, "rows", list)
+        if data.get("keyed"):
+            made = self._rows(data["$rows"], data.get("fields"), rows)
+            return {row[0]: item for row, item in zip(rows, made, strict=True)}
+        keyed = [[str(n), *row] if isinstance(row, list) else row for n, row in enumerate(rows)]
+        return self._rows(data["$rows"], data.get("fields"), keyed)
+
+    def _rows(self, name: Any, names: Any, rows: list[Any]) -> list[Any]:
+        """Objects from ``[key, value, ...]`` rows, each made at its key's place."""
+        cls = self._class(name)
+        plan = plan_for(cls)
+        if cls in self.skeleton_classes or plan.named_tuple or plan.checked:
+            raise self.fail(f"a {cls.__name__} is not written as rows")
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise self.fail("fields must list attribute names")
+        columns, missing = self._columns(plan, names)
+        made = []
+        path = self.path
+        objects = self.objects
+        prefix = self.here() + "/"
+        width = len(names) + 1
+        primitives = PRIMITIVES
+        assign = object.__setattr__
+        for row in rows:
+            if type(row) is not list or len(row) != width or type(row[0]) is not str:
+                raise self.fail(f"a row of {plan.name} is [key, {', '.join(names)}]")
+            key = row[0]
+            obj: Any = object.__new__(cls)
+            objects[prefix + key] = obj
+            path.append(key)
+            for (column, field, form, accepts), raw in zip(columns, row[1:], strict=True):
+                if type(raw) in primitives:
+                    value = raw
+                    if form and raw is not None:
+                        value = self._formed(field, raw)  # type: ignore[arg-type]
+                else:
+                    path.append(column)
+                    value = self.value(raw)
+                    path.pop()
+                if accepts is not None and not isinstance(value, accepts):
+                    expected = field.expected if field is not None else "?"
+                    raise self.fail(f"{column} must be {expected}, not {type(value).__name__}")
+                assign(obj, column, value)
+            for column, make in missing:
+                assign(obj, column, make())
+            path.pop()
+            post_init = getattr(obj, "__post_init__", None)
+            if post_init is not None:
+                post_init()
+            made.append(obj)
+        return made
+
+    def _columns(self, plan: Plan, names: list[str]) -> tuple[list[Column], list[tuple[str, Any]]]:
+        """Each column's attribute (its field, form and types), and what fills the
+        attributes not written."""
+        if plan.fields is None:
+            slots = [n for n in plan.slots or () if n not in plan.wiring]
+            unknown = [n for n in names if n not in slots]
+            if unknown:
+                raise self.fail(f"{plan.name} has no attribute(s) {unknown}")
+            columns: list[Column] = [(n, None, "", None) for n in names]
+            return columns, [(n, _none) for n in slots if n not in names]
+        by_name = {field.name: field for field in plan.fields}
+        unknown = [n for n in names if n not in by_name]
+        if unknown or len(set(names)) != len(names):
+            raise self.fail(f"{plan.name} has no field(s) {unknown}, or one is there twice")
+        missing: list[tuple[str, Any]] = []
+        for field in plan.fields:
+            if field.name in names:
+                continue
+            if field.factory is not None:
+                missing.append((field.name, field.factory))
+            elif field.default is not NO_DEFAULT:
+                missing.append((field.name, functools.partial(_same, field.default)))
+            else:
+                raise self.fail(f"{plan.name} needs its field {field.name!r}")
+        fields = [by_name[n] for n in names]
+        return [(f.name, f, f.form, f.accepts) for f in fields], missing
 
     def _scheduler(self, data: dict[str, Any]) -> Scheduler:
         scheduler: Scheduler | None = self._skeleton(Scheduler)
@@ -382,3 +346,11 @@ class Decoder:
         except ValueError as error:
             raise self.fail(str(error)) from None
         return scheduler
+
+
+def _none() -> None:
+    return None
+
+
+def _same(value: Any) -> Any:
+    return value

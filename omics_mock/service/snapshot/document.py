@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import gc
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -112,6 +113,19 @@ def _check_known(state: ServiceState) -> None:
 
 
 @contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while many objects are made (it would walk them all,
+    again and again, for nothing: they all stay)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@contextlib.contextmanager
 def _holding(state: ServiceState, backends: list[Backend]) -> Iterator[None]:
     with contextlib.ExitStack() as stack:
         stack.enter_context(state._lock)
@@ -130,7 +144,8 @@ def write_state(state: ServiceState) -> dict[str, Any]:
         state.catch_up_shared()
         for backend in state.backends():
             backend.catch_up()
-        return _write(state)
+        with gc_paused():
+            return _write(state)
 
 
 def _write(state: ServiceState) -> dict[str, Any]:
@@ -155,11 +170,12 @@ def _write(state: ServiceState) -> dict[str, Any]:
     for key in family_order(state):
         for entry, backend in zip(accounts, backends, strict=True):
             family = _families(backend)[key]
-            entry["families"][key] = encoder.at(f"{place_of(backend)}/{key}", family)
+            base = place_of(backend)
+            entry["families"][key] = encoder.at(f"{base}/{key}", family, base=base)
     for entry, backend in zip(accounts, backends, strict=True):
         base = place_of(backend)
         for part in ("ids", "idempotency", "taggable", "scheduler"):
-            entry[part] = encoder.at(f"{base}/{part}", getattr(backend, part))
+            entry[part] = encoder.at(f"{base}/{part}", getattr(backend, part), base=base)
     document["accounts"] = accounts
     return document
 
@@ -171,7 +187,8 @@ def read_state(state: ServiceState, document: Any, also: Callable[[], None] | No
     """Replace everything ``state`` holds with what ``document`` describes, resuming at its
     virtual time; ``SnapshotError`` (and no change at all) if it cannot be restored.
     ``also`` runs in the same step, under the same locks (the harness's own parts)."""
-    incoming, now = build_state(state, document)
+    with gc_paused():
+        incoming, now = build_state(state, document)
     with _holding(state, state.backends()):
         state.adopt(incoming, now)
         if also is not None:
@@ -199,18 +216,18 @@ def build_state(state: ServiceState, document: Any) -> tuple[ServiceState, _dt.d
     decoder.at("shared_events", data["shared_events"])
     for key in family_order(incoming):
         for entry, backend in zip(data["accounts"], backends, strict=True):
-            place = f"{place_of(backend)}/{key}"
+            base = place_of(backend)
             if key not in entry["families"]:
-                raise SnapshotError(f"the {key} family is missing", place)
-            decoder.at(place, entry["families"][key])
+                raise SnapshotError(f"the {key} family is missing", f"{base}/{key}")
+            decoder.at(f"{base}/{key}", entry["families"][key], base=base)
     for entry, backend in zip(data["accounts"], backends, strict=True):
         base = place_of(backend)
         unknown = set(entry["families"]) - set(_families(backend))
         if unknown:
             raise SnapshotError(f"this omics-mock has no families {sorted(unknown)}", base)
         for part in ("ids", "idempotency", "scheduler"):
-            decoder.at(f"{base}/{part}", entry.get(part))
-        taggable = decoder.at(f"{base}/taggable", entry.get("taggable"))
+            decoder.at(f"{base}/{part}", entry.get(part), base=base)
+        taggable = decoder.at(f"{base}/taggable", entry.get("taggable"), base=base)
         if not isinstance(taggable, dict):
             raise SnapshotError("taggable must map ARNs to resources", f"{base}/taggable")
         backend.taggable = taggable

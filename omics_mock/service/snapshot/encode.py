@@ -11,61 +11,41 @@ What cannot be written (a function, an exception) is left out, and listed.
 
 from __future__ import annotations
 
-import base64
-import collections
 import datetime as _dt
 import functools
-import random
-import threading
 import types
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..kernel.scheduler import Scheduler
 from ..kernel.store import Store
-from .classes import NO_DEFAULT, SnapshotError, plan_for
-
-PRIMITIVES = frozenset({str, int, float, bool, type(None)})
-LOCKS = {type(threading.Lock()): "Lock", type(threading.RLock()): "RLock"}
+from .classes import NO_DEFAULT, Plan, SnapshotError, plan_for
+from .writer import PRIMITIVES, Writer
 
 
-class Encoder:
+class Encoder(Writer):
     """Writes objects of one state; ``omitted`` lists what it left out."""
 
     def __init__(self, skeleton: Mapping[str, Any]) -> None:
-        self.homes: dict[int, str] = {id(obj): path for path, obj in skeleton.items()}
-        self.structural: set[int] = set(self.homes)
-        """Skeleton objects not yet written at their own place."""
-        self.omitted: list[dict[str, str]] = []
-        self.path: list[str] = []
-        self._alive: list[Any] = []
-        """Every object named so far, kept so that no ``id`` is reused while writing."""
-        self._by_type: dict[type, Any] = {
-            dict: self._dict,
-            list: self._list,
-            tuple: self._tuple,
-            set: self._set,
-            frozenset: self._set,
-            collections.deque: self._deque,
-            bytes: self._bytes,
-            bytearray: self._bytes,
-            memoryview: self._bytes,
-            _dt.datetime: self._time,
-            _dt.timedelta: self._delta,
-            random.Random: self._random,
-            functools.partial: self._partial,
-            types.MethodType: self._method,
-            Store: self._store,
-            Scheduler: self._scheduler,
-            **{lock: self._lock for lock in LOCKS},
-        }
+        super().__init__()
+        self.homes.update({id(obj): path for path, obj in skeleton.items()})
+        self.structural.update(self.homes)
+        self._by_type.update(
+            {
+                list: self._list_value,
+                functools.partial: self._partial,
+                types.MethodType: self._method,
+                Store: self._store,
+                Scheduler: self._scheduler,
+            }
+        )
 
-    def here(self) -> str:
-        return "/".join(self.path)
-
-    def at(self, path: str, value: Any, tag: str | None = None) -> Any:
-        """``value`` written at the place ``path`` (``tag`` names a skeleton object's class)."""
+    def at(self, path: str, value: Any, tag: str | None = None, base: str | None = None) -> Any:
+        """``value`` written at the place ``path`` (``tag`` names a skeleton object's class),
+        in the account and Region whose place is ``base``."""
         saved, self.path = self.path, [path]
+        self.base = base
+        self._prefix = None if base is None else base + "/"
         try:
             if tag is not None:
                 return self._object(value, tag)
@@ -73,106 +53,75 @@ class Encoder:
         finally:
             self.path = saved
 
-    def value(self, value: Any) -> Any:
-        kind = type(value)
-        if kind in PRIMITIVES:
-            return value
-        write = self._by_type.get(kind)
-        if write is not None:
-            return write(value)
-        return self._other(value)
-
-    def omit(self, what: str) -> dict[str, str]:
-        self.omitted.append({"path": self.here(), "what": what})
-        return {"$omitted": what}
-
-    # -- containers ------------------------------------------------------------------------
-
     def _dict(self, data: dict[Any, Any]) -> Any:
         for key in data:
             if type(key) is not str or key[:1] == "$":
                 return self._map(data)
-        out: dict[str, Any] = {}
-        path = self.path
-        for key, item in data.items():
-            if type(item) in PRIMITIVES:
-                out[key] = item
-            else:
-                path.append(key)
-                out[key] = self.value(item)
-                path.pop()
-        return out
+        plan = self._row_plan(data.values()) if len(data) > 1 else None
+        if plan is None:
+            return self._plain_dict(data)
+        rows = self._rows(plan, list(data.values()), list(data))
+        return {"$rows": plan.name, "fields": list(plan.row_names), "keyed": True, "rows": rows}
 
-    def _map(self, data: dict[Any, Any]) -> dict[str, Any]:
-        pairs = []
+    def _list_value(self, items: list[Any]) -> Any:
+        plan = self._row_plan(items) if len(items) > 1 else None
+        if plan is None:
+            return self._list(items)
+        rows = self._rows(plan, items, [str(n) for n in range(len(items))])
+        return {"$rows": plan.name, "fields": list(plan.row_names), "rows": [r[1:] for r in rows]}
+
+    def _row_plan(self, items: Iterable[Any]) -> Plan | None:
+        """The plan of ``items`` when they can be written as rows: objects of one dataclass
+        or slots class (every slot set), none written yet."""
+        kind: type | None = None
+        homes = self.homes
+        for item in items:
+            if kind is None:
+                kind = type(item)
+                if kind in PRIMITIVES or kind in self._by_type:
+                    return None
+            if type(item) is not kind or id(item) in homes:
+                return None
+        if kind is None:
+            return None
+        plan = plan_for(kind)
+        if plan.name is None or plan.named_tuple or plan.checked or plan.extra_check:
+            return None
+        if plan.fields is None:
+            if plan.slots is None:
+                return None
+            names = plan.row_names
+            if not all(hasattr(item, name) for item in items for name in names):
+                return None
+        return plan
+
+    def _rows(self, plan: Plan, items: list[Any], keys: list[str]) -> list[list[Any]]:
+        """``[key, value, ...]`` rows, each object named at its key's place."""
         path = self.path
-        for n, (key, item) in enumerate(data.items()):
-            path.append(f"#{n}")
-            pairs.append([self._in("key", key), self.value(item)])
+        homes, alive = self.homes, self._alive
+        prefix = self.here() + "/"
+        primitives = PRIMITIVES
+        names, forms, values = plan.row_names, plan.row_forms, plan.row_values
+        objects = [(n + 1, names[n], forms[n]) for n in plan.row_objects]
+        rows = []
+        for key, item in zip(keys, items, strict=True):
+            homes[id(item)] = prefix + key
+            alive.append(item)
+            row = [key, *values(item)]
+            path.append(key)
+            for n, name, form in objects:  # the other attributes hold JSON primitives
+                value = row[n]
+                if type(value) in primitives:
+                    continue
+                if form == "time" and isinstance(value, _dt.datetime):
+                    row[n] = value.isoformat()
+                else:
+                    path.append(name)
+                    row[n] = self.value(value)
+                    path.pop()
             path.pop()
-        return {"$map": pairs}
-
-    def _in(self, name: str, value: Any) -> Any:
-        self.path.append(name)
-        try:
-            return self.value(value)
-        finally:
-            self.path.pop()
-
-    def _list(self, items: Any) -> list[Any]:
-        out = []
-        path = self.path
-        for n, item in enumerate(items):
-            if type(item) in PRIMITIVES:
-                out.append(item)
-            else:
-                path.append(str(n))
-                out.append(self.value(item))
-                path.pop()
-        return out
-
-    def _tuple(self, items: tuple[Any, ...]) -> Any:
-        home = self.homes.get(id(items))
-        if home is not None:
-            return {"$ref": home}
-        if any(type(item) not in PRIMITIVES for item in items):
-            self._name(items)
-        return {"$tuple": self._list(items)}
-
-    def _set(self, items: set[Any] | frozenset[Any]) -> dict[str, Any]:
-        try:
-            ordered = sorted(items)
-        except TypeError:
-            ordered = list(items)
-        tag = "$set" if type(items) is set else "$frozenset"
-        return {tag: self._list(ordered)}
-
-    def _deque(self, items: collections.deque[Any]) -> dict[str, Any]:
-        out: dict[str, Any] = {"$deque": self._list(items)}
-        if items.maxlen is not None:
-            out["maxlen"] = items.maxlen
-        return out
-
-    # -- values ----------------------------------------------------------------------------
-
-    def _bytes(self, data: bytes | bytearray | memoryview) -> dict[str, str]:
-        return {"$bytes": base64.b64encode(data).decode("ascii")}
-
-    def _time(self, moment: _dt.datetime) -> dict[str, str]:
-        return {"$time": moment.isoformat()}
-
-    def _delta(self, delta: _dt.timedelta) -> dict[str, Any]:
-        seconds = delta.total_seconds()
-        if _dt.timedelta(seconds=seconds) == delta:
-            return {"$seconds": seconds}
-        return {"$microseconds": delta // _dt.timedelta(microseconds=1)}
-
-    def _random(self, generator: random.Random) -> dict[str, Any]:
-        version, internal, gauss = generator.getstate()
-        return {"$random": [version, list(internal), gauss]}
-
-    def _lock(self, lock: Any) -> dict[str, str]:
-        return {"$lock": LOCKS[type(lock)]}
+            rows.append(row)
+        return rows
 
     def _partial(self, call: functools.partial[Any]) -> dict[str, Any]:
         return {
@@ -198,12 +147,6 @@ class Encoder:
             return self.omit(f"{type(value).__name__} {getattr(value, '__qualname__', value)!r}")
         return self._object(value)
 
-    # -- objects ---------------------------------------------------------------------------
-
-    def _name(self, obj: Any) -> None:
-        self.homes[id(obj)] = self.here()
-        self._alive.append(obj)
-
     def _seen(self, obj: Any) -> dict[str, str] | None:
         """A reference to ``obj`` if it is written elsewhere; else name it here."""
         home = self.homes.get(id(obj))
@@ -213,7 +156,7 @@ class Encoder:
         if id(obj) in self.structural and home == self.here():
             self.structural.discard(id(obj))
             return None
-        return {"$ref": home}
+        return self._ref(home)
 
     def _object(self, obj: Any, tag: str | None = None) -> Any:
         ref = self._seen(obj)
@@ -228,18 +171,23 @@ class Encoder:
         out: dict[str, Any] = {"$obj": name}
         path = self.path
         if plan.fields is None:
-            for name in plan.attributes(obj):
-                path.append(name)
-                out[name] = self.value(getattr(obj, name))
-                path.pop()
+            none_left_out = plan.slots is not None and not plan.named_tuple
+            for attribute in plan.attributes(obj):
+                value = getattr(obj, attribute)
+                if type(value) in PRIMITIVES:
+                    if value is not None or not none_left_out:
+                        out[attribute] = value
+                else:
+                    path.append(attribute)
+                    out[attribute] = self.value(value)
+                    path.pop()
             return out
         if plan.extra_check and len(vars(obj)) != plan.extra_check:
             extra = sorted(set(vars(obj)) - {f.name for f in plan.fields} - plan.wiring)
-            raise SnapshotError(
-                f"{plan.name} has attributes that are not fields: {extra}", self.here()
-            )
-        for field in plan.fields:
-            value = getattr(obj, field.name)
+            what = f"{plan.name} has attributes that are not fields: {extra}"
+            raise SnapshotError(what, self.here())
+        primitives = PRIMITIVES
+        for field, value in zip(plan.fields, plan.values(obj), strict=True):
             default = field.default
             if default is not NO_DEFAULT:
                 if field.factory is None:
@@ -247,8 +195,14 @@ class Encoder:
                         continue
                 elif type(value) is default and not value:
                     continue
-            if type(value) in PRIMITIVES:
+            if type(value) in primitives:
                 out[field.name] = value
+            elif field.form == "time" and isinstance(value, _dt.datetime):
+                out[field.name] = value.isoformat()
+            elif field.form == "seconds" and isinstance(value, _dt.timedelta):
+                seconds = value.total_seconds()
+                exact = _dt.timedelta(seconds=seconds) == value
+                out[field.name] = seconds if exact else self._delta(value)
             else:
                 path.append(field.name)
                 out[field.name] = self.value(value)
@@ -259,18 +213,27 @@ class Encoder:
         ref = self._seen(store)
         if ref is not None:
             return ref
-        items = []
-        path = self.path
-        for sequence, key, item in store.entries():
-            path.append(key)
-            items.append([sequence, key, self.value(item)])
-            path.pop()
-        return {
+        entries = store.entries()
+        out: dict[str, Any] = {
             "$store": store.kind,
             "newest_first": store.newest_first,
             "next": store.next_sequence,
-            "items": items,
         }
+        resources = [item for _, _, item in entries]
+        plan = self._row_plan(resources) if len(resources) > 1 else None
+        if plan is not None:
+            rows = self._rows(plan, resources, [key for _, key, _ in entries])
+            out["class"], out["fields"] = plan.name, list(plan.row_names)
+            out["rows"] = [[entry[0], *row] for entry, row in zip(entries, rows, strict=True)]
+            return out
+        items = []
+        path = self.path
+        for sequence, key, item in entries:
+            path.append(key)
+            items.append([sequence, key, self.value(item)])
+            path.pop()
+        out["items"] = items
+        return out
 
     def _scheduler(self, scheduler: Scheduler) -> Any:
         ref = self._seen(scheduler)
