@@ -18,6 +18,7 @@ from .harness.request_log import RequestLog, RequestRecord
 from .service.kernel.clock import VirtualClock
 from .service.kernel.settings import Durations, Quotas, RunTiming, Settings
 from .service.runs.model import Outcome
+from .service.snapshot import SnapshotError
 
 __version__ = "0.1.0"
 
@@ -31,6 +32,7 @@ __all__ = [
     "RequestRecord",
     "RunTiming",
     "Settings",
+    "SnapshotError",
     "VirtualClock",
     "__version__",
     "active_mock",
