@@ -17,21 +17,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     server.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     server.add_argument("--port", type=int, default=5000, help="port to bind; 0 picks a free one")
+    # -- snapshots (docs/snapshots.md) --
+    server.add_argument(
+        "--state",
+        metavar="PATH",
+        help="start from the state saved in PATH if it exists; save it there on a clean "
+        "stop (SIGINT, SIGTERM), atomically",
+    )
     arguments = parser.parse_args(argv)
     if arguments.command == "demo":
         from .demo import run_demo
 
         return run_demo(region=arguments.region)
     if arguments.command == "server":
-        return _server(arguments.host, arguments.port)
+        return _server(arguments.host, arguments.port, arguments.state)
     return 2
 
 
-def _server(host: str, port: int) -> int:
+def _server(host: str, port: int, state: str | None = None) -> int:
     from .server.serving import serve
 
     try:
-        serve(host, port)
+        if state is None:
+            serve(host, port)
+        else:
+            serve(host, port, state_path=state)
     except (RuntimeError, OSError) as error:
         print(f"omics-mock server: {error}", file=sys.stderr)
         return 1

@@ -9,12 +9,13 @@ flushed to disk, then renamed over it, so a crash leaves the previous file whole
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, BinaryIO, Union
 
 from ..service.snapshot import SnapshotError, read_state, write_state
 from ..wire.errors import ERRORS_BY_CODE
@@ -88,23 +89,33 @@ def dumps(document: Mapping[str, Any]) -> bytes:
 def save(door: Door, path: str | os.PathLike[str]) -> Path:
     """Write the mock's snapshot to ``path`` atomically; returns the path."""
     target = Path(path)
-    write_atomically(target, dumps(take(door)))
+    with atomic_file(target) as out:
+        out.write(dumps(take(door)))
     return target
 
 
-def write_atomically(target: Path, data: bytes) -> None:
-    """``data`` at ``target``: written to a temporary file beside it, then renamed over it."""
+@contextlib.contextmanager
+def atomic_file(target: Path) -> Iterator[BinaryIO]:
+    """A temporary file beside ``target``, made first, renamed over ``target`` once written
+    and flushed to disk: a crash at any moment leaves ``target`` as it was (and at worst
+    the temporary file, ``.<name>.<random>.tmp``, behind)."""
     directory = target.parent if str(target.parent) else Path(".")
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            yield out
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def leftovers(target: Path) -> list[Path]:
+    """Temporary files an interrupted save of ``target`` left behind."""
+    directory = target.parent if str(target.parent) else Path(".")
+    return sorted(directory.glob(f".{target.name}.*.tmp"))
 
 
 def _harness(part: Any) -> tuple[dict[str, str], list[Fault]]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..control import Control
+from . import state_file
 from .app import OmicsServer, status_line
 from .control_request import CONTROL_PREFIX
 from .requests import Unreadable, unreadable_answer
@@ -204,17 +205,26 @@ class ThreadedServer:
         self.stop()
 
 
-def serve(host: str = "127.0.0.1", port: int = 5000, read_timeout: float | None = None) -> None:
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 5000,
+    read_timeout: float | None = None,
+    state_path: str | None = None,
+) -> None:
     """Serve until interrupted (``omics-mock server``).
 
     ``read_timeout`` (seconds) defaults to ``OMICS_MOCK_READ_TIMEOUT``, else 30.
+    ``state_path``: load the state from this file at start, save it there on a clean
+    stop (``state_file``).
     """
     try:
         timeout = read_timeout_from_environment() if read_timeout is None else read_timeout
     except ValueError as error:  # the command line reports RuntimeError without a traceback
         raise RuntimeError(str(error)) from None
-    server = _make_server(host, port, OmicsServer(), quiet=False, read_timeout=timeout)
+    app = OmicsServer()
+    server = _make_server(host, port, app, quiet=False, read_timeout=timeout)
     url = _display_url(host, int(server.port))
-    print(f"omics-mock server on {url} (control API: {url}{CONTROL_PREFIX}/)", flush=True)
-    print(f"Clients: endpoint {url} with AWS_DISABLE_HOST_PREFIX_INJECTION=true", flush=True)
-    server.serve_forever()
+    with state_file.kept_in(app.control, state_path):
+        print(f"omics-mock server on {url} (control API: {url}{CONTROL_PREFIX}/)", flush=True)
+        print(f"Clients: endpoint {url} with AWS_DISABLE_HOST_PREFIX_INJECTION=true", flush=True)
+        server.serve_forever()
