@@ -6,7 +6,7 @@ Two views, both in one process:
   functions are wrapped (at run time, in this process only) with timers, and
   real boto3 calls are made, interleaved call by call with the canned floor.
   Each layer's share is a difference of nested timers, e.g. interception =
-  ``Interceptor.on_before_send`` minus ``Protocol.handle_operation``. Timing
+  the ``Endpoint._send`` patch minus ``Pipeline.handle_operation``. Timing
   the steps inside real calls matters: the same code in a tight loop runs
   2 to 3 times faster than between botocore's own work (warm CPU caches), so
   loop timings would understate every share;
@@ -123,25 +123,27 @@ def _wrapper_cost(rounds: int = 5, n: int = 20_000) -> float:
     return statistics.median(costs)
 
 
-def _install(timers: Timers, backends: list[Any], specs: list[Any], validators: Any) -> None:
+def _install(
+    timers: Timers, backends: list[Any], specs: list[Any], validators: Any, answering: Any
+) -> None:
     import botocore.endpoint
     import botocore.signers
 
-    from omics_mock.harness import door
+    from omics_mock.harness import interception
     from omics_mock.service.kernel import clock, idempotency, ids, scheduler, state
     from omics_mock.service.runs import model, ops, planning, simulation, steering
     from omics_mock.wire import pipeline, serialize
 
     timers.attribute(botocore.endpoint.Endpoint, "_send", "on_before_send")
-    timers.attribute(botocore.signers.RequestSigner, "sign", "on_before_sign")
+    timers.attribute(interception.Interceptor, "_use_offline_credentials", "on_before_sign")
     timers.attribute(pipeline.Pipeline, "handle_operation", "handle_operation")
     timers.attribute(pipeline, "_match_template", "path match")
     timers.attribute(pipeline, "parse_request", "parsing")
     timers.attribute(pipeline, "request_context", "request context")
     timers.attribute(pipeline, "serialize_output", "serialisation")
     timers.attribute(serialize, "_dumps", "serialisation: JSON encode (incl. timestamps)")
-    timers.attribute(door.Door, "invoke", "Environment.invoke")
-    timers.attribute(door.Door, "record", "door: request log")
+    timers.attribute(answering, "_invoke", "Environment.invoke")  # bound when the pipeline is made
+    timers.attribute(answering, "_observe", "door: request log")
     timers.attribute(state.Backend, "call", "OmicsBackend.call")
     timers.attribute(scheduler.Scheduler, "run_due", "scheduler catch-up")
     timers.attribute(clock.VirtualClock, "now", "clock.now")
@@ -216,7 +218,9 @@ def _cprofile(call: Callable[[], Any], n: int, top: int) -> dict[str, Any]:
         key=lambda item: item[1][2],
         reverse=True,
     )
-    send = sum(entry[3] for key, entry in raw.items() if key[2] == "on_before_send")
+    send = sum(
+        entry[3] for key, entry in raw.items() if key[2] == "_send" and "omics_mock" in key[0]
+    )
     return {
         "calls": n,
         "top": [
@@ -280,7 +284,7 @@ def measure(rounds: int, n: int, profile_calls: int, top: int = 12) -> dict[str,
         per_round: dict[str, list[dict[str, float]]] = {"GetRun": [], "StartRun": []}
         try:
             try:
-                _install(timers, backends, specs, protocol.spec.validators)
+                _install(timers, backends, specs, protocol.spec.validators, protocol)
             except (AttributeError, ImportError, KeyError) as moved:  # time what could be wrapped
                 timers.missing.append(f"{type(moved).__name__}: {moved}")
             for _ in range(rounds):

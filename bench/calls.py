@@ -69,6 +69,15 @@ def remove_moto_hook(client: Any) -> Any:
     return client
 
 
+def definition_bundle() -> bytes:
+    """A small WDL workflow bundle, the same bytes every time."""
+    from omics_mock import definition_zip
+
+    return definition_zip(
+        {"main.wdl": "version 1.0\nworkflow wgs {\n  input {\n    String sample\n  }\n}\n"}
+    )
+
+
 def floor_client(session: Any, service: str, canned: Canned, **kwargs: Any) -> Any:
     """A client answered only by ``canned``: no omics-mock hook, no moto hook."""
     client = remove_moto_hook(session.client(service, **kwargs))
@@ -95,6 +104,10 @@ def measure(rounds: int, n_single: int, n_list: int, with_moto: bool = True) -> 
     session = boto3.session.Session(region_name=REGION, **CREDENTIALS)
     result: dict[str, Any] = {"cases": {}, "ratios": {}, "moto": moto is not None}
     with mock_omics() as mock:
+        # What runs leave behind goes to moto while mock_aws is active (EventBridge events,
+        # CloudWatch Logs, S3): moto's own cost, measured by the scale section, not here.
+        artifacts = mock.settings.artifacts
+        artifacts.events = artifacts.logs = artifacts.outputs = artifacts.cache_entries = False
         reader = remove_moto_hook(session.client("omics"))
         writer = remove_moto_hook(session.client("omics", **WRITER_CREDENTIALS))
 
@@ -126,9 +139,41 @@ def measure(rounds: int, n_single: int, n_list: int, with_moto: bool = True) -> 
         def list_runs(client: Any) -> Any:
             return lambda: client.list_runs(maxResults=100)
 
+        mock.settings.quotas.max_workflows = 10**7
+        # Batches stay CREATING: their submissions (in virtual time, which moves with the
+        # wall clock) would otherwise add runs, and work, to every later call.
+        mock.settings.durations.batch_creating = 36_000 * 86_400
+        batch_request = {
+            "defaultRunSetting": {
+                "workflowId": writer_workflow,
+                "roleArn": ROLE,
+                "outputUri": "s3://omics-bench-out/batch/",
+                "parameters": {"sample": "S"},
+            },
+            "batchRunSettings": {
+                "inlineSettings": [
+                    {"runSettingId": f"r{i}", "parameters": {"sample": f"S{i}"}} for i in range(100)
+                ]
+            },
+        }
+        batch_id = writer.start_run_batch(**batch_request)["id"]
+        bundle = definition_bundle()
+
+        def start_run_batch(client: Any) -> Any:
+            return lambda: client.start_run_batch(**batch_request)
+
+        def get_batch(client: Any) -> Any:
+            return lambda: client.get_batch(batchId=batch_id)
+
+        def create_workflow(client: Any) -> Any:
+            return lambda: client.create_workflow(name="bench", definitionZip=bundle)
+
         canned.answers["StartRun"] = capture(writer, start_run(writer))
         canned.answers["GetRun"] = capture(reader, get_run(reader))
         canned.answers["ListRuns"] = capture(reader, list_runs(reader))
+        canned.answers["StartRunBatch"] = capture(writer, start_run_batch(writer))
+        canned.answers["GetBatch"] = capture(writer, get_batch(writer))
+        canned.answers["CreateWorkflow"] = capture(writer, create_workflow(writer))
         result["body_bytes"] = {op: len(a.body) for op, a in canned.answers.items()}
 
         starts = [
@@ -143,6 +188,21 @@ def measure(rounds: int, n_single: int, n_list: int, with_moto: bool = True) -> 
             Case("floor ListRuns", list_runs(floor_reader)),
             Case("omics-mock ListRuns", list_runs(reader)),
         ]
+        new_batches = [
+            Case("floor StartRunBatch", start_run_batch(floor_writer)),
+            Case("omics-mock StartRunBatch", start_run_batch(writer)),
+        ]
+        batches = [
+            Case("floor GetBatch", get_batch(floor_writer)),
+            Case("omics-mock GetBatch", get_batch(writer)),
+            Case("floor CreateWorkflow", create_workflow(floor_writer)),
+            Case("omics-mock CreateWorkflow", create_workflow(writer)),
+        ]
+        # Another handler answers an omics client while the mock is active: what the
+        # mock's patches add to it (the floor's client has them taken off).
+        answered_elsewhere = remove_moto_hook(session.client("omics"))
+        canned.attach(answered_elsewhere)
+        gets.append(Case("canned GetRun, mock active", get_run(answered_elsewhere)))
 
         if moto is not None:
             moto.start()
@@ -186,18 +246,29 @@ def measure(rounds: int, n_single: int, n_list: int, with_moto: bool = True) -> 
             beside_moto = session.client("omics")
             gets.append(Case("omics-mock GetRun, mock_aws active", get_run(beside_moto)))
 
-        groups = [Group(starts, n_single), Group(gets, n_single), Group(lists, n_list)]
+        groups = [
+            Group(starts, n_single),
+            Group(gets, n_single),
+            Group(lists, n_list),
+            Group(batches, n_single),
+            # Few: each batch keeps 100 entries, and a heap that grows makes the garbage
+            # collector's full passes, paid by whichever call triggers them, slower.
+            Group(new_batches, max(3, n_list // 10)),
+        ]
         try:
             run_rounds(groups, rounds)
         finally:
             if moto is not None:
                 moto.stop()
-        cases = starts + gets + lists
+        cases = starts + gets + lists + batches + new_batches
         by_name = {case.name: case for case in cases}
         for case in cases:
             result["cases"][case.name] = {"median": case.median, "samples": case.samples}
         ratios = result["ratios"]
-        for op in ("StartRun", "GetRun", "ListRuns"):
+        ratios["canned GetRun with the mock active / floor"] = paired(
+            by_name["canned GetRun, mock active"], by_name["floor GetRun"]
+        )
+        for op in ("StartRun", "GetRun", "ListRuns", "StartRunBatch", "GetBatch", "CreateWorkflow"):
             mine, floor = by_name[f"omics-mock {op}"], by_name[f"floor {op}"]
             ratios[f"omics-mock {op}: own work / floor"] = overhead(mine, floor)
             ratios[f"omics-mock {op}: own work (s)"] = difference(mine, floor)

@@ -244,14 +244,25 @@ def list_scale(mock: Any, session: Any, big: Any, rounds: int, n: int) -> dict[s
         Case(f"ListRuns name filter, {SMALL_RUNS} stored", lambda: small.list_runs(name=one_name)),
         Case(f"ListRuns name filter, {stored_big} stored", lambda: big.list_runs(name=one_name)),
     ]
-    run_rounds([Group(pages, n), Group(filtered, max(1, n // 5))], rounds)
+    by_status = [
+        Case(
+            f"ListRuns status filter, {SMALL_RUNS} stored",
+            lambda: small.list_runs(status="COMPLETED", maxResults=100),
+        ),
+        Case(
+            f"ListRuns status filter, {stored_big} stored",
+            lambda: big.list_runs(status="COMPLETED", maxResults=100),
+        ),
+    ]
+    run_rounds([Group(pages, n), Group(filtered, n), Group(by_status, n)], rounds)
     out: dict[str, Any] = {"stored_big": stored_big, "stored_small": SMALL_RUNS, "cases": {}}
-    for case in pages + filtered:
+    for case in pages + filtered + by_status:
         out["cases"][case.name] = {"median": case.median, "samples": case.samples}
     out["first_page_ratio"] = paired(pages[1], pages[0])
     if deep_token is not None:
         out["deep_page_ratio"] = paired(pages[2], pages[0])
     out["name_filter_ratio"] = paired(filtered[1], filtered[0])
+    out["status_filter_ratio"] = paired(by_status[1], by_status[0])
     return out
 
 

@@ -7,6 +7,7 @@ from .harness.server.serving import (
     DEFAULT_READ_TIMEOUT,
     READ_TIMEOUT_VARIABLE,
     ThreadedServer,
+    client_environment,
     read_timeout_from_environment,
     serve,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "READ_TIMEOUT_VARIABLE",
     "OmicsServer",
     "ThreadedServer",
+    "client_environment",
     "read_timeout_from_environment",
     "serve",
 ]

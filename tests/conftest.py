@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from .helpers import wdl_zip
+
+HYPOTHESIS_HOME = Path(tempfile.gettempdir()) / "omics-mock-hypothesis"
+"""hypothesis keeps its example database and caches here, not in the repository."""
+
+set_hypothesis_home_dir(HYPOTHESIS_HOME)
 
 
 @pytest.fixture

@@ -10,13 +10,10 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from omics_mock.pytest_plugin import omics_client_for
+from omics_mock.server import ThreadedServer  # noqa: E402
 
 from .analytics_helpers import FOREIGN_REFERENCE, ROLE, VCF
 from .helpers import error_of
-
-pytest.importorskip("werkzeug")
-
-from omics_mock.server import ThreadedServer  # noqa: E402
 
 
 @pytest.fixture(scope="module")

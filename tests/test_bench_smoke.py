@@ -34,8 +34,8 @@ def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, 
 
 def test_quick_run_reports_every_section(quick_run: tuple[str, dict[str, Any]]) -> None:
     stdout, results = quick_run
-    assert {"calls", "scale", "fixed", "profile", "storage"} <= set(results)
-    for heading in ("Per call", "Scale", "Fixed costs", "Profile", "Storage", "Targets"):
+    assert {"calls", "scale", "fixed", "profile", "storage", "server"} <= set(results)
+    for heading in ("Per call", "Scale", "Fixed costs", "Profile", "Storage", "Server", "Targets"):
         assert heading in stdout
 
 
@@ -70,3 +70,13 @@ def test_quick_storage_round_trip_measures_throughput(
     storage = quick_run[1]["storage"]
     assert storage["size_bytes"] == 8 * 1024 * 1024 and storage["parts"] == 8
     assert storage["upload_mb_s"] > 0 and storage["download_mb_s"] > 0
+
+
+def test_quick_server_section_calls_over_http(quick_run: tuple[str, dict[str, Any]]) -> None:
+    server = quick_run[1]["server"]
+    assert set(server["per_call"]["ratios"]) == {
+        "HTTP, same process, keep-alive",
+        "HTTP, same process, Connection: close",
+        "HTTP, omics-mock server process",
+    }
+    assert all(rate > 0 for rate in server["threads"]["rates"].values())

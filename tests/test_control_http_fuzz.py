@@ -38,8 +38,6 @@ from omics_mock.server import ThreadedServer
 
 from .server_http import NO_PREFIX, call, create_workflow, start_run
 
-pytest.importorskip("werkzeug")
-
 EXAMPLES = int(os.environ.get("OMICS_MOCK_CONTROL_FUZZ_EXAMPLES", "") or 200)
 ANSWERED = {200, 400, 404, 405}
 LIVENESS_KEY = "AKIAFUZZLIVENESS0000"
@@ -51,6 +49,7 @@ ENDPOINTS = [
     ("POST", "/reset"),
     ("GET", "/clock"),
     ("POST", "/clock/advance"),
+    ("POST", "/clock/scale"),
     ("GET", "/runs/{run}"),
     ("POST", "/runs/{run}/complete"),
     ("POST", "/runs/{run}/fail"),
@@ -73,6 +72,7 @@ METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
 PHASES = ("pending", "starting", "running", "stopping", "task")
 ENDPOINT_FIELDS = {
     "/clock/advance": ("seconds", "minutes", "hours", "days"),
+    "/clock/scale": ("scale",),
     "/runs/{run}": ("account_id", "region"),
     "/runs/{run}/complete": ("immediately", "account_id", "region"),
     "/runs/{run}/fail": ("reason", "message", "immediately", "account_id", "region"),
@@ -92,6 +92,7 @@ GOOD_VALUES: dict[str, list[Any]] = {
     "minutes": [1, 30],
     "hours": [1, 2],
     "days": [1, 36_500],
+    "scale": [0, 1, 600, 1_000_000],
     "immediately": [True, False],
     "account_id": ["123456789012"],
     "region": ["us-east-1"],
@@ -115,6 +116,7 @@ GOOD_VALUES: dict[str, list[Any]] = {
 }
 GOOD_BODIES: dict[str, dict[str, Any]] = {
     "/clock/advance": {"hours": 1},
+    "/clock/scale": {"scale": 600},
     "/runs/{run}/fail": {"reason": "OutOfMemory", "immediately": False},
     "/durations": {"pending": 1, "running": 60},
     "/workflows/{workflow}/outcomes": {"outcomes": [["FAILED", "x"], "COMPLETED"]},
@@ -127,7 +129,7 @@ GOOD_BODIES: dict[str, dict[str, Any]] = {
 }
 """A body each endpoint accepts (the "good" kind changes at most one of its fields)."""
 FIELDS = [
-    *("seconds", "minutes", "hours", "days", "weeks"),
+    *("seconds", "minutes", "hours", "days", "weeks", "scale"),
     *("immediately", "account_id", "region", "reason", "message"),
     *("workflow_id", "run_id", "pending", "starting", "running", "stopping", "task"),
     *("outcomes", "outcome", "mode", "operation", "error", "times", "access_key_id"),

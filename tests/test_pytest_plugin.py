@@ -92,3 +92,50 @@ def test_decorated_class_keeps_setup_and_teardown_method_signatures(
     )
     result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=4)
+
+
+def test_server_fixture_serves_other_processes_with_its_start_up_options(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makeini(
+        """
+        [pytest]
+        omics_server_time_scale = 100000
+        omics_server_progress = per_poll
+        """
+    )
+    pytester.makepyfile(
+        """
+        import json, subprocess, sys, time
+
+        PORTS = []
+
+        def test_a_run_completes_by_itself(omics_server, omics_server_client):
+            PORTS.append(omics_server.port)
+            assert omics_server.control.clock.scale == 100000
+            assert omics_server.control.runs.progress == "per_poll"
+            group = omics_server_client.create_run_group(name="g")["id"]
+            code = (
+                "import boto3, os; print(boto3.client('omics', region_name='us-east-1')"
+                ".list_run_groups()['items'][0]['id'])"
+            )
+            env = omics_server.client_environment()
+            done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                                  text=True, timeout=60)
+            assert done.stdout.strip() == group, done.stderr
+
+        def test_the_next_test_starts_empty_on_the_same_port(omics_server, omics_server_client):
+            assert omics_server_client.list_run_groups()["items"] == []
+            assert PORTS == [omics_server.port]
+        """
+    )
+    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+
+
+def test_a_bad_time_scale_option_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nomics_server_time_scale = fast\n")
+    pytester.makepyfile("def test_x(omics_server): pass")
+    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
+    result.stdout.fnmatch_lines(["*omics_server_time_scale must be a number*"])
+    assert result.ret != 0

@@ -6,7 +6,6 @@ omics requests before they reach the server), except the one that shows it.
 
 from __future__ import annotations
 
-import sys
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -22,8 +21,6 @@ from omics_mock.server import ThreadedServer
 
 from .helpers import OUT, error_of, wdl_zip
 from .server_http import NO_PREFIX, call, create_workflow, start_run
-
-pytest.importorskip("werkzeug")
 
 
 @pytest.fixture(scope="module")
@@ -166,6 +163,7 @@ def test_request_log(server: ThreadedServer, client: Any) -> None:
     status, log, _ = call(server, "GET", "/_omics_mock/requests")
     assert (status, log["count"]) == (200, 2)
     assert log["requests"][1]["error_code"] == "ResourceNotFoundException"
+    assert [record["status"] for record in log["requests"]] == [200, 404]
     assert call(server, "GET", "/_omics_mock/requests?operation=GetRun")[1]["count"] == 1
 
 
@@ -287,20 +285,24 @@ def test_python_control_reaches_the_same_state(server: ThreadedServer, client: A
     assert client.get_run(id=run_id)["status"] == "COMPLETED"
 
 
-def test_missing_werkzeug_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "werkzeug.serving", None)
-    with pytest.raises(RuntimeError, match=r"omics-mock\[server\]"):
-        ThreadedServer().start()
-
-
 def test_cli_server_command(monkeypatch: pytest.MonkeyPatch) -> None:
     import omics_mock.harness.server.serving
     from omics_mock.harness.cli import main
 
-    served: list[tuple[str, int]] = []
-    monkeypatch.setattr(
-        omics_mock.harness.server.serving, "serve", lambda host, port: served.append((host, port))
-    )
+    served: list[tuple[Any, ...]] = []
+
+    def serve(host: str, port: int, read_timeout: float | None, **options: Any) -> None:
+        served.append((host, port, read_timeout, options))
+
+    monkeypatch.setattr(omics_mock.harness.server.serving, "serve", serve)
     assert main(["server", "--host", "0.0.0.0", "--port", "8123"]) == 0
-    assert main(["server"]) == 0
-    assert served == [("0.0.0.0", 8123), ("127.0.0.1", 5000)]
+    assert main(["server", "--time-scale", "600", "--progress", "per_poll", "-q"]) == 0
+    assert main(["server", "--read-timeout", "2.5", "--log-level", "warning"]) == 0
+    assert main(["server", "--state", "saved.json"]) == 0
+    defaults = {"time_scale": 1.0, "progress": "time", "quiet": False, "state_path": None}
+    assert served == [
+        ("0.0.0.0", 8123, None, defaults),
+        ("127.0.0.1", 5000, None, {"time_scale": 600.0, "progress": "per_poll", "quiet": True, "state_path": None}),
+        ("127.0.0.1", 5000, 2.5, defaults),
+        ("127.0.0.1", 5000, None, {**defaults, "state_path": "saved.json"}),
+    ]

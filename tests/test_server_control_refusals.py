@@ -21,8 +21,6 @@ from omics_mock.service.runs.steering import RunSteering
 
 from .server_http import NO_PREFIX, call, create_workflow, start_run
 
-pytest.importorskip("werkzeug")
-
 DEEP = 10_000
 """Nesting deep enough that ``json.loads`` raises RecursionError."""
 
@@ -58,6 +56,7 @@ def state_of(server: ThreadedServer) -> str:
     return repr(
         (
             control.clock.offset,
+            control.clock.scale,
             asdict(control.settings),
             control.faults.pending(),
             dict(door.accounts.by_access_key),
@@ -104,6 +103,17 @@ REFUSED: list[tuple[str, str, bytes]] = [
     ("POST", "/clock/advance", b'{"weeks": 1}'),
     ("POST", "/clock/advance", b'{"days": 365000, "hours": 1}'),
     ("POST", "/clock/advance", b'{"days": 1, "hours": -1}'),
+    # -- /clock/scale
+    ("POST", "/clock/scale", b"{}"),
+    ("POST", "/clock/scale", b'{"scale": Infinity}'),
+    ("POST", "/clock/scale", b'{"scale": NaN}'),
+    ("POST", "/clock/scale", b'{"scale": -1}'),
+    ("POST", "/clock/scale", b'{"scale": 1e7}'),
+    ("POST", "/clock/scale", b'{"scale": 1e400}'),
+    ("POST", "/clock/scale", b'{"scale": true}'),
+    ("POST", "/clock/scale", b'{"scale": "600"}'),
+    ("POST", "/clock/scale", b'{"scale": null}'),
+    ("POST", "/clock/scale", b'{"scale": 600, "seconds": 1}'),
     # -- PUT /quotas
     ("PUT", "/quotas", b'{"max_workflows": Infinity}'),
     ("PUT", "/quotas", b'{"max_workflows": NaN}'),

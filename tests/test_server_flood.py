@@ -28,8 +28,6 @@ from omics_mock.server import ThreadedServer
 from .helpers import OUT, ROLE
 from .server_http import NO_PREFIX, create_workflow
 
-pytest.importorskip("werkzeug")
-
 FLOOD_SECONDS = float(os.environ.get("OMICS_MOCK_FLOOD_SECONDS", "") or 3)
 THREADS = 16
 UNKNOWN_RUN = "9999999"

@@ -33,8 +33,6 @@ from .server_http import (
     seconds_until_closed,
 )
 
-pytest.importorskip("werkzeug")
-
 TIMEOUT = 0.5
 """The read timeout of the server these tests use (seconds)."""
 

@@ -64,6 +64,7 @@ class Server:
     """``omics-mock server --port 0 --state PATH`` in a child process."""
 
     def __init__(self, state: Path, log: Path) -> None:
+        self._log_path = log
         self._log = log.open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "omics_mock", "server", "--port", "0", "--state", str(state)],
@@ -79,10 +80,10 @@ class Server:
     def _wait_for_url(self) -> str:
         assert self.process.stdout is not None
         for line in self.process.stdout:
-            self.lines.append(line)
-            if line.startswith("omics-mock server on "):
-                return line.split()[3]
-        raise AssertionError(f"the server did not start: {self.lines}")
+            if line.startswith("OMICS_MOCK_URL="):
+                self.lines = self._log_path.read_text().splitlines()
+                return line.strip().partition("=")[2]
+        raise AssertionError(f"the server did not start: {self._log_path.read_text()}")
 
     def control(self, method: str, path: str, body: Any = None) -> Any:
         import requests
@@ -100,15 +101,15 @@ class Server:
 
 def test_state_is_saved_on_sigterm_and_loaded_at_the_next_start(tmp_path: Path) -> None:
     state = tmp_path / "state.json"
-    first = Server(state, tmp_path / "log")
-    assert "will be saved to" in first.lines[0]
+    first = Server(state, tmp_path / "log1")
+    assert any("will be saved to" in line for line in first.lines)
     workflow = create_workflow(first.omics)
     run = start_run(first.omics, workflow)
     assert first.stop() == 0
     assert json.loads(state.read_text())["format"] == "omics-mock-snapshot"
-    second = Server(state, tmp_path / "log")
+    second = Server(state, tmp_path / "log2")
     try:
-        assert "loaded from" in second.lines[0]
+        assert any("loaded from" in line for line in second.lines)
         assert second.omics.get_run(id=run)["workflowId"] == workflow
     finally:
         assert second.stop(signal.SIGINT) == 0
@@ -132,12 +133,12 @@ def many_runs(server: Server, runs: int) -> None:
 
 def test_a_kill_during_the_save_leaves_the_previous_state_whole(tmp_path: Path) -> None:
     state = tmp_path / "state.json"
-    first = Server(state, tmp_path / "log")
+    first = Server(state, tmp_path / "log1")
     many_runs(first, 5_000)
     assert first.stop() == 0
     saved = state.read_bytes()
 
-    second = Server(state, tmp_path / "log")
+    second = Server(state, tmp_path / "log2")
     second.omics.create_run_group(name="made-after-the-save")
     second.process.send_signal(signal.SIGTERM)
     deadline = time.monotonic() + 60
@@ -148,7 +149,7 @@ def test_a_kill_during_the_save_leaves_the_previous_state_whole(tmp_path: Path) 
     second.process.wait(timeout=60)
     assert state.read_bytes() == saved
 
-    third = Server(state, tmp_path / "log")
+    third = Server(state, tmp_path / "log3")
     try:
         assert leftovers(state) == []
         assert third.omics.list_run_groups()["items"] == []

@@ -67,6 +67,31 @@ def test_optional_parameters_are_accepted(omics: Any, start: Any) -> None:
     assert omics.get_run(id=run_id)["parameters"]["threads"] == 8
 
 
+@pytest.mark.parametrize("name", ["wgs.sample", "sample"])
+def test_wdl_inputs_may_be_qualified_with_the_workflow_name(
+    omics: Any, start: Any, name: str
+) -> None:
+    run_id = start(parameters={name: "NA12878", "wgs.threads": 8})
+    assert omics.get_run(id=run_id)["parameters"] == {name: "NA12878", "wgs.threads": 8}
+
+
+def test_wdl_inputs_qualified_with_another_name_are_unknown(start: Any) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        start(parameters={"other.sample": "NA12878"})
+    message = error_of(excinfo)[2]
+    assert "Missing required parameter(s): sample." in message
+
+
+def test_a_workflow_named_main_takes_qualified_inputs(omics: Any) -> None:
+    main = "version 1.0\nworkflow main {\n  input {\n    String sample\n  }\n}\n"
+    workflow = omics.create_workflow(name="main", definitionZip=wdl_zip(main))["id"]
+    omics.get_waiter("workflow_active").wait(id=workflow)
+    run = omics.start_run(
+        workflowId=workflow, roleArn=ROLE, outputUri=OUT, parameters={"main.sample": "NA1"}
+    )
+    assert omics.get_run(id=run["id"])["status"] == "PENDING"
+
+
 def test_parameters_over_50000_bytes_are_refused(start: Any) -> None:
     with pytest.raises(ClientError) as excinfo:
         start(parameters={"sample": "x" * 50_000})
@@ -75,10 +100,23 @@ def test_parameters_over_50000_bytes_are_refused(start: Any) -> None:
     assert "50000" in message
 
 
-def test_output_uri_must_be_s3(start: Any) -> None:
+@pytest.mark.parametrize(
+    ("uri", "rule"),
+    [
+        ("https://bucket/out", "it does not start with s3://"),
+        ("s3://o/", "bucket names are 3 to 63 characters long; 'o' has 1"),
+        (f"s3://{'b' * 64}/", "bucket names are 3 to 63 characters long"),
+        ("s3://My_Bucket/out", "bucket names use only lower-case letters, digits, dots"),
+        ("s3://-bucket/out", "bucket names begin and end with a letter or a digit"),
+    ],
+)
+def test_output_uri_refusal_names_the_rule_it_breaks(start: Any, uri: str, rule: str) -> None:
     with pytest.raises(ClientError) as excinfo:
-        start(outputUri="https://bucket/out")
-    assert error_of(excinfo)[:2] == ("ValidationException", 400)
+        start(outputUri=uri)
+    code, status, message = error_of(excinfo)
+    assert (code, status) == ("ValidationException", 400)
+    assert message.startswith(f"outputUri must be an S3 URI such as s3://bucket/prefix/: {uri} (")
+    assert rule in message
 
 
 @pytest.mark.parametrize(

@@ -9,12 +9,9 @@ import pytest
 from botocore.config import Config
 
 from omics_mock.pytest_plugin import omics_client_for
+from omics_mock.server import ThreadedServer
 
 from .storage_helpers import download, fastq_gz, upload
-
-pytest.importorskip("werkzeug")
-
-from omics_mock.server import ThreadedServer  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ import functools
 import inspect
 import sys
 import threading
+import warnings
 from collections.abc import AsyncIterator, Callable, Iterator
 from types import TracebackType
 from typing import Any, TypeVar, overload
@@ -30,7 +31,8 @@ from .control import Control
 from .door import Door
 from .environ import EnvironPatch
 from .interception import INTERCEPTOR
-from .sleep_patch import SleepPatch
+from .method_wrapping import test_method_names, with_arity_of
+from .sleeping import SleepPatch
 
 F = TypeVar("F", bound=Callable[..., Any])
 C = TypeVar("C", bound=type)
@@ -70,6 +72,13 @@ class OmicsMock(Control):
             name one (see ``docs/accounts.md``).
         state: a snapshot to start from (its data, or the path of a JSON file): each
             start of this mock begins from it (see ``docs/snapshots.md``).
+        id_seed: changes the IDs handed out (``None``: every fresh mock hands out
+            the same IDs in the same account and Region).
+
+    Before ``start()`` the control API configures the state the mock starts
+    with (settings, clock, faults, S3 objects, scripted outcomes...). A mock
+    that joins an active group uses the group's state instead: if it was
+    configured before, it warns that its configuration is ignored.
     """
 
     def __init__(
@@ -77,10 +86,13 @@ class OmicsMock(Control):
         *,
         patch_sleep: bool = False,
         account_id: str | None = None,
+        id_seed: str | int | None = None,
         state: snapshots.Source | None = None,
     ) -> None:
         self.patch_sleep = patch_sleep
         self._account_id = account_id
+        self._id_seed = id_seed
+        self._configured = False
         self._snapshot = None if state is None else snapshots.load(state)
         self._restored = True
         """Whether the door holds the snapshot's state (a stopped mock's door is emptied,
@@ -95,7 +107,14 @@ class OmicsMock(Control):
         self._restored = restored
         if self._account_id is not None:
             door.state.settings.default_account_id = self._account_id
+        if self._id_seed is not None or self._snapshot is None:
+            door.state.settings.id_seed = self._id_seed  # else the snapshot's seed stands
         return door
+
+    def _current_door(self) -> Door:
+        if not self.active:
+            self._configured = True  # a control call before start: it configures the start
+        return self._door
 
     # -- activation ------------------------------------------------------------------
 
@@ -119,7 +138,16 @@ class OmicsMock(Control):
                     "already active; stop that one first, or restore into it (m.restore)"
                 )
             else:
+                if self._configured:
+                    warnings.warn(
+                        "this omics mock was configured before start() but joins the "
+                        "active mock's state, so its configuration is ignored: configure "
+                        "the active mock (omics_mock.active_mock()) instead",
+                        RuntimeWarning,
+                        stacklevel=2,
+                    )
                 self._attach(_group.door)
+            self._configured = False
             if self.patch_sleep:
                 self._sleep_thread = threading.get_ident()
                 _group.sleep_patch.add(self._sleep_thread)
@@ -140,6 +168,7 @@ class OmicsMock(Control):
                 _group.close()
                 _group = None
             self._attach(self._fresh_door(restored=False))
+            self._configured = False
 
     def __enter__(self) -> OmicsMock:
         return self.start()
@@ -165,15 +194,11 @@ class OmicsMock(Control):
 
     # -- decoration ------------------------------------------------------------------
 
-    @overload
-    def __call__(self, target: C) -> C: ...
-
-    @overload
-    def __call__(self, target: F) -> F: ...
-
-    def __call__(self, target: Any) -> Any:
+    def __call__(self, target: F) -> F:
+        """Decorate a test function, coroutine, generator or class (see ``mock_omics``)."""
         if inspect.isclass(target):
-            return self._decorate_class(target)
+            decorated: Any = self._decorate_class(target)
+            return decorated  # type: ignore[no-any-return]
         return self._decorate_function(target)
 
     def _decorate_function(self, function: F) -> F:
@@ -223,7 +248,7 @@ class OmicsMock(Control):
         unittest = sys.modules.get("unittest")  # a TestCase implies unittest is imported
         if unittest is not None and issubclass(klass, unittest.TestCase):
             return self._decorate_test_case(klass)
-        for name in _test_method_names(klass):
+        for name in test_method_names(klass):
             setattr(klass, name, self._decorate_function(getattr(klass, name)))
         if callable(getattr(klass, "setup_method", None)):
             self._decorate_setup_method(klass)
@@ -270,8 +295,8 @@ class OmicsMock(Control):
             finally:
                 _stop_setup_mock(test)
 
-        klass.setup_method = _with_arity_of(original_setup, setup_method)  # type: ignore[attr-defined]
-        klass.teardown_method = _with_arity_of(original_teardown, teardown_method)  # type: ignore[attr-defined]
+        klass.setup_method = with_arity_of(original_setup, setup_method)  # type: ignore[attr-defined]
+        klass.teardown_method = with_arity_of(original_teardown, teardown_method)  # type: ignore[attr-defined]
 
     def _instance(self) -> OmicsMock:
         """This mock, or a copy with the same options when this one is already active
@@ -279,58 +304,11 @@ class OmicsMock(Control):
         if not self.active:
             return self
         return OmicsMock(
-            patch_sleep=self.patch_sleep, account_id=self._account_id, state=self._snapshot
+            patch_sleep=self.patch_sleep,
+            account_id=self._account_id,
+            id_seed=self._id_seed,
+            state=self._snapshot,
         )
-
-
-def _test_method_names(klass: type) -> list[str]:
-    """Names of plain functions called ``test*`` on the class or its bases."""
-    names = []
-    for name in dir(klass):
-        if name.startswith("test") and inspect.isfunction(inspect.getattr_static(klass, name)):
-            names.append(name)
-    return names
-
-
-def _takes_method(function: Callable[..., Any]) -> bool:
-    """Whether pytest passes ``method`` to this ``setup_method``/``teardown_method``
-    (it counts positional parameters: ``self`` and ``method``)."""
-    code = getattr(function, "__code__", None)
-    if code is not None:
-        return bool(code.co_argcount > 1)
-    try:
-        parameters = inspect.signature(function).parameters.values()
-    except (TypeError, ValueError):
-        return True
-    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    return sum(p.kind in positional for p in parameters) > 1
-
-
-def _with_arity_of(
-    original: Callable[..., Any] | None, body: Callable[..., None]
-) -> Callable[..., None]:
-    """``body`` as a method taking ``method`` exactly when ``original`` does (or
-    optionally, when there is no original), with ``original``'s name and signature."""
-    if original is None:
-
-        def optional_method(test: Any, method: Any = None) -> None:
-            body(test, *(() if method is None else (method,)))
-
-        optional_method.__name__ = optional_method.__qualname__ = body.__name__
-        return optional_method
-    if _takes_method(original):
-
-        def with_method(test: Any, method: Any) -> None:
-            body(test, method)
-
-        wrapper: Callable[..., None] = with_method
-    else:
-
-        def without_method(test: Any) -> None:
-            body(test)
-
-        wrapper = without_method
-    return functools.wraps(original)(wrapper)
 
 
 def _stop_setup_mock(test: Any) -> None:
@@ -342,29 +320,49 @@ def _stop_setup_mock(test: Any) -> None:
 
 
 @overload
-def mock_omics(target: F) -> F: ...
+def mock_omics(target: F, /) -> F: ...
 
 
 @overload
 def mock_omics(
-    target: None = None,
     *,
     patch_sleep: bool = False,
     account_id: str | None = None,
+    id_seed: str | int | None = None,
     state: snapshots.Source | None = None,
 ) -> OmicsMock: ...
 
 
 def mock_omics(
-    target: Any = None,
+    target: F | None = None,
+    /,
     *,
     patch_sleep: bool = False,
     account_id: str | None = None,
+    id_seed: str | int | None = None,
     state: snapshots.Source | None = None,
-) -> Any:
-    """Mock HealthOmics: ``@mock_omics``, ``@mock_omics(...)`` or ``with mock_omics() as m``;
-    ``state=`` starts from a snapshot (its data, or a JSON file's path)."""
-    mock = OmicsMock(patch_sleep=patch_sleep, account_id=account_id, state=state)
+) -> F | OmicsMock:
+    """Mock HealthOmics for a test, a block of code, or until stopped.
+
+    The forms, all typed:
+
+    * ``@mock_omics`` on a function, coroutine function, generator or class
+      returns it decorated, with its own type;
+    * ``@mock_omics(patch_sleep=True, account_id="111122223333", id_seed=7)``:
+      the same, with options;
+    * ``with mock_omics() as m:`` / ``async with`` / ``m = mock_omics(); m.start()``:
+      ``mock_omics(...)`` without a target returns the ``OmicsMock``.
+
+    Args:
+        target: what to decorate; leave it out for a mock object.
+        patch_sleep: ``time.sleep`` advances virtual time in the starting thread.
+        account_id: the default account (``123456789012`` otherwise).
+        id_seed: another sequence of IDs (read when each account and Region is
+            first used, so set here it applies to every ID the mock hands out).
+        state: a snapshot to start from: its data, or the path of a JSON file
+            (see ``docs/snapshots.md``).
+    """
+    mock = OmicsMock(patch_sleep=patch_sleep, account_id=account_id, id_seed=id_seed, state=state)
     if target is None:
         return mock
     return mock(target)

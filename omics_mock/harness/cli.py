@@ -1,48 +1,70 @@
-"""The ``omics-mock`` command line: ``demo`` and ``server``."""
+"""The omics-mock command line: a demonstration, and server mode."""
 
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
+from importlib import metadata
+
+DESCRIPTION = (
+    "omics-mock: an in-process mock of AWS HealthOmics for boto3.\n"
+    "Run a demonstration in virtual time, or serve the mock over HTTP."
+)
+EPILOG = (
+    "examples:\n"
+    "  omics-mock demo                  a workflow and a run, in virtual time\n"
+    "  omics-mock server --port 5000    serve the mock for the AWS CLI and other SDKs\n"
+    "\n"
+    "In tests, use the Python API instead: `from omics_mock import mock_omics`."
+)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="omics-mock", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    demo = commands.add_parser("demo", help="run a short demonstration in virtual time")
-    demo.add_argument("--region", default="us-east-1")
+def parser() -> argparse.ArgumentParser:
+    """The command line's argument parser."""
+    top = argparse.ArgumentParser(
+        prog="omics-mock",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    top.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = top.add_subparsers(dest="command", metavar="COMMAND")
+    demo = commands.add_parser(
+        "demo",
+        help="run a short demonstration in virtual time",
+        description="Create a workflow, start a run and follow it to COMPLETED in virtual time.",
+    )
+    demo.add_argument(
+        "--region",
+        default="us-east-1",
+        help="AWS Region of the demonstration's client (default: us-east-1)",
+    )
     server = commands.add_parser(
         "server", help="serve the mock over HTTP for the AWS CLI and other SDKs"
     )
-    server.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    server.add_argument("--port", type=int, default=5000, help="port to bind; 0 picks a free one")
-    # -- snapshots (docs/snapshots.md) --
-    server.add_argument(
-        "--state",
-        metavar="PATH",
-        help="start from the state saved in PATH if it exists; save it there on a clean "
-        "stop (SIGINT, SIGTERM), atomically",
-    )
-    arguments = parser.parse_args(argv)
+    from .server import command as server_command
+
+    server_command.add_arguments(server)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    top = parser()
+    arguments = top.parse_args(argv)
     if arguments.command == "demo":
         from .demo import run_demo
 
         return run_demo(region=arguments.region)
     if arguments.command == "server":
-        return _server(arguments.host, arguments.port, arguments.state)
-    return 2
+        from .server import command as server_command
 
-
-def _server(host: str, port: int, state: str | None = None) -> int:
-    from .server.serving import serve
-
-    try:
-        if state is None:
-            serve(host, port)
-        else:
-            serve(host, port, state_path=state)
-    except (RuntimeError, OSError) as error:
-        print(f"omics-mock server: {error}", file=sys.stderr)
-        return 1
+        return server_command.run(arguments)
+    top.print_help()
     return 0
+
+
+def _version() -> str:
+    try:
+        return metadata.version("omics-mock")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"

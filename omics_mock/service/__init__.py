@@ -1,62 +1,35 @@
 """The behaviour of HealthOmics: one package per resource, over a small kernel.
 
-``FAMILIES`` is the one place a resource family is registered. Each family
-class registers its operations when it is defined (``kernel.family``); a
-backend of one account and Region holds one instance of each.
+``FAMILIES`` (in ``catalog``) is the one place a resource family is registered.
+Importing this package loads no family: ``new_state`` (or ``FAMILIES``) does.
 """
 
 from __future__ import annotations
 
-from .analytics_jobs.annotation_imports import AnnotationImports
-from .analytics_jobs.variant_imports import VariantImports
-from .annotation_stores.ops import AnnotationStores
-from .annotation_stores.versions import AnnotationStoreVersions
-from .batches.ops import Batches
-from .configurations.ops import Configurations
-from .kernel.settings import Settings
-from .kernel.state import Family, ServiceState
-from .read_set_jobs.ops import ReadSetJobs
-from .read_sets.ops import ReadSets
-from .read_sets.uploads import ReadSetUploads
-from .references.imports import ReferenceImports
-from .references.ops import References
-from .run_artifacts.ops import RunArtifacts
-from .run_caches.ops import RunCaches
-from .run_groups.ops import RunGroups
-from .runs.ops import Runs
-from .sequence_stores.ops import SequenceStores
-from .shares.ops import Shares
-from .tags.ops import Tags
-from .variant_stores.ops import VariantStores
-from .workflows.ops import Workflows
+from typing import TYPE_CHECKING, Any
 
-FAMILIES: tuple[type[Family], ...] = (
-    Workflows,
-    Runs,
-    RunGroups,
-    RunCaches,
-    Configurations,
-    Shares,
-    Batches,
-    Tags,
-    SequenceStores,
-    ReadSets,
-    ReadSetUploads,
-    References,
-    ReferenceImports,
-    ReadSetJobs,
-    RunArtifacts,
-    VariantStores,
-    AnnotationStores,
-    AnnotationStoreVersions,
-    VariantImports,
-    AnnotationImports,
-)
+from .kernel.settings import Settings
+from .kernel.state import ServiceState
+
+if TYPE_CHECKING:
+    from .kernel.state import Family
+
+    FAMILIES: tuple[type[Family], ...]
 
 
 def new_state(settings: Settings | None = None) -> ServiceState:
     """A fresh, empty state with every registered family."""
+    from .catalog import FAMILIES
+
     return ServiceState(FAMILIES, settings)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "FAMILIES":
+        from .catalog import FAMILIES
+
+        return FAMILIES
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["FAMILIES", "ServiceState", "new_state"]

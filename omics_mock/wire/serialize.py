@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
+import functools
 import json
 import random
 from typing import Any, NamedTuple
@@ -38,9 +39,14 @@ def iso8601(value: _dt.datetime) -> str:
     return value.isoformat(timespec="microseconds") + "Z"
 
 
+_iso8601_remembered = functools.lru_cache(maxsize=16_384)(iso8601)
+"""``iso8601`` of the timestamps answered lately: a resource's timestamps are the same
+objects on every read, so a page of 100 runs converts each of them once."""
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, _dt.datetime):
-        return iso8601(value)
+        return _iso8601_remembered(value)
     if isinstance(value, (bytes, bytearray)):
         return base64.b64encode(bytes(value)).decode("ascii")
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")

@@ -76,12 +76,13 @@ class Control:
         self.accounts = AccountsControl(self._current_door)
         self.s3 = S3Objects(self._current_door)
         self.ready2run = Ready2RunControl(self._current_door)
-        self.runs = RunsControl(lambda: self._door.state)
-        self.storage = StorageControl(lambda: self._door.state)
-        self.artifacts = ArtifactsControl(lambda: self._door.state)
-        self.analytics = AnalyticsControl(lambda: self._door.state)
+        self.runs = RunsControl(lambda: self._current_door().state)
+        self.storage = StorageControl(lambda: self._current_door().state)
+        self.artifacts = ArtifactsControl(lambda: self._current_door().state)
+        self.analytics = AnalyticsControl(lambda: self._current_door().state)
 
     def _current_door(self) -> Door:
+        """The door control calls reach (every control call goes through here)."""
         return self._door
 
     def _attach(self, door: Door) -> None:
@@ -90,26 +91,26 @@ class Control:
 
     @property
     def clock(self) -> VirtualClock:
-        return self._door.state.clock
+        return self._current_door().state.clock
 
     @property
     def settings(self) -> Settings:
-        return self._door.state.settings
+        return self._current_door().state.settings
 
     @property
     def requests(self) -> RequestLog:
         """The latest requests answered (``settings.request_log_size`` of them), oldest first."""
-        return self._door.log
+        return self._current_door().log
 
     def calls(self, operation: str) -> list[RequestRecord]:
         """The logged requests of one operation."""
-        return [r for r in self._door.log.snapshot() if r.operation == operation]
+        return [r for r in self._current_door().log.snapshot() if r.operation == operation]
 
     def inspect(self, account_id: str | None = None, region: str = "us-east-1") -> Inspection:
         """A read-only view of one account and Region (made if new), caught up to now."""
         if account_id is not None:
             checks.account_id("account_id", account_id)
-        backend = self._door.state.backend(account_id, checks.text("region", region))
+        backend = self._current_door().state.backend(account_id, checks.text("region", region))
         with backend.lock:
             backend.catch_up()
         return Inspection(backend)

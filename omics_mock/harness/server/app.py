@@ -8,8 +8,8 @@ the model), as is a request sent through the server as an HTTP proxy.
 
 Paths under ``/_omics_mock/`` are the control API as JSON (no omics operation
 path starts with an underscore): reset, virtual time, run outcomes, faults,
-the request log; see ``docs/server.md``. werkzeug is needed only to serve
-(``serving``), not to build the app.
+the request log; see ``docs/server.md``. ``serving`` serves it over HTTP/1.1;
+it runs in any WSGI server too.
 """
 
 from __future__ import annotations
@@ -44,6 +44,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _ARTIFACTS = "/artifacts/"
+CLOSE_CONNECTION = "omics_mock.close_connection"
+"""Set in the WSGI environment when the server should close the connection after its
+answer: the request could not be read, so where the next one starts is unknown."""
+HEADERS = "omics_mock.headers"
+"""The request headers as a lower-case dict, when the server put them in the environment."""
 
 
 def _host_prefix_pattern() -> re.Pattern[str]:
@@ -52,11 +57,12 @@ def _host_prefix_pattern() -> re.Pattern[str]:
     return re.compile("^(?:" + "|".join(re.escape(p) for p in prefixes) + ")")
 
 
+_STATUS_LINES = {int(status): f"{int(status)} {status.phrase}" for status in http.HTTPStatus}
+
+
 def status_line(status: int) -> str:
-    try:
-        return f"{status} {http.HTTPStatus(status).phrase}"
-    except ValueError:
-        return f"{status} Unknown"
+    """``404 Not Found``."""
+    return _STATUS_LINES.get(status) or f"{status} Unknown"
 
 
 class _ServerArtifacts(ArtifactStore):
@@ -75,23 +81,38 @@ class _ServerArtifacts(ArtifactStore):
 
 
 class OmicsServer:
-    """The WSGI application: omics requests and the control API on one mock state."""
+    """The WSGI application: omics requests and the control API on one mock state.
 
-    def __init__(self) -> None:
+    ``time_scale`` (virtual seconds per real second) and ``progress`` (``"time"``
+    or ``"per_poll"``) are start-up options: the state starts with them and a
+    reset goes back to them.
+    """
+
+    def __init__(self, *, time_scale: float = 1.0, progress: str = "time") -> None:
         self._request = threading.local()
         self._host_prefix = _host_prefix_pattern()
+        self.time_scale = time_scale
+        self.progress = progress
         self.door = self._new_door()
-        self.control = Control(self.door)
+        self.control = self._new_control(self.door)
 
     def reset(self) -> None:
-        """Discard all state (resources, clock offset, settings, faults, log)."""
-        self.door = self._new_door()
-        self.control = Control(self.door)
+        """Discard all state (resources, clock offset, settings, faults, log) and start
+        again with the start-up options."""
+        door = self._new_door()
+        self.door, self.control = door, self._new_control(door)
 
     def _new_door(self) -> Door:
         door = Door(new_state())
         door.state.provide(ArtifactStore, lambda: _ServerArtifacts(self._base_url))
         return door
+
+    def _new_control(self, door: Door) -> Control:
+        """The control API of ``door``, with the start-up options applied (checked here)."""
+        control = Control(door)
+        control.clock.scale = self.time_scale
+        control.runs.progress = self.progress
+        return control
 
     def _base_url(self) -> str:
         return str(getattr(self._request, "base_url", "http://127.0.0.1"))
@@ -105,6 +126,7 @@ class OmicsServer:
         try:
             status, headers, data = self._answer(method, path, environ)
         except Unreadable as error:
+            environ[CLOSE_CONNECTION] = True
             status, headers, data = unreadable_answer(path, error)
         except Exception as error:  # a bug in the mock: JSON rather than an HTML page
             logger.exception("omics-mock server failed on %s %s", method, path)
@@ -122,7 +144,10 @@ class OmicsServer:
         body = read_body(environ)
         if is_control(path):
             return self._control(method, path[len(CONTROL_PREFIX) :], parts.query, body)
-        answer = self.door.pipeline.handle(method, url, request_headers(environ), body)
+        received = environ.get(HEADERS)
+        if received is None:
+            received = request_headers(environ)
+        answer = self.door.pipeline.handle(method, url, received, body)
         headers = [(k, v) for k, v in answer.headers.items() if k != "content-length"]
         return answer.status, headers, bytes(answer.body)
 

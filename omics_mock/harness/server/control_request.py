@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import parse_qs
 
+from ...service.kernel.clock import HORIZON
 from ...wire.serialize import iso8601
 from ..control import Control
 
@@ -27,7 +28,7 @@ Answer = tuple[int, list[tuple[str, str]], bytes]
 
 MAX_WHOLE = 2**53 - 1
 """The largest count a field takes: the largest integer every JSON reader holds exactly."""
-MAX_CLOCK_OFFSET = _dt.timedelta(days=365_000)
+MAX_CLOCK_OFFSET = HORIZON
 """How far virtual time may run ahead of the wall clock (1,000 years), so that it and
 the events scheduled after it stay far inside ``datetime``'s range (year 9999)."""
 MAX_DURATION = _dt.timedelta(days=365)

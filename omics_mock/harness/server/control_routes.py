@@ -13,6 +13,7 @@ import threading
 from dataclasses import asdict, fields
 from typing import Any
 
+from ...service.kernel.clock import MAX_SCALE
 from .control_request import (
     MAX_CLOCK_OFFSET,
     MAX_DURATION,
@@ -33,7 +34,11 @@ _CLOCK_LOCK = threading.Lock()
 
 def _clock(request: ControlRequest) -> dict[str, Any]:
     clock = request.control.clock
-    return {"now": clock.now(), "offset_seconds": clock.offset.total_seconds()}
+    return {
+        "now": clock.now(),
+        "offset_seconds": clock.offset.total_seconds(),
+        "scale": clock.scale,
+    }
 
 
 @control_route("GET", "/health")
@@ -78,6 +83,15 @@ def _advance(request: ControlRequest) -> dict[str, Any]:
                 f"clock; {left:g} seconds are left",
             )
         clock.advance(step)
+    return _clock(request)
+
+
+@control_route("POST", "/clock/scale")
+def _scale(request: ControlRequest) -> dict[str, Any]:
+    request.allow("scale")
+    if "scale" not in request.body:
+        raise ControlError(400, "scale is required")
+    request.control.clock.scale = request.number("scale", maximum=MAX_SCALE)
     return _clock(request)
 
 
@@ -223,6 +237,7 @@ def _requests(request: ControlRequest) -> dict[str, Any]:
             "account_id": r.account_id,
             "region": r.region,
             "error_code": r.error_code,
+            "status": r.status,
         }
         for r in records
     ]

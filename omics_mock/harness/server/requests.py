@@ -8,6 +8,7 @@ modelled code, on control paths ``{"error": message}``.
 
 from __future__ import annotations
 
+import ipaddress
 from typing import TYPE_CHECKING, Any
 from urllib.parse import SplitResult, quote, urlsplit
 
@@ -51,11 +52,24 @@ def split_url(environ: WSGIEnvironment) -> tuple[str, SplitResult]:
     url = _request_url(environ)
     try:
         parts = urlsplit(url)
+        _check_bracketed_host(parts.netloc)
     except ValueError as error:
         raise Unreadable(
             400, f"Malformed request: the host {_host(environ)!r} is not valid ({error})"
         ) from None
     return url, parts
+
+
+def _check_bracketed_host(netloc: str) -> None:
+    """``[...]`` must hold an IPv6 address: urlsplit checks this itself only from
+    Python 3.11.4 on (3.10 accepts ``Host: [not-an-address]``)."""
+    if "[" not in netloc:
+        return
+    inside = netloc.partition("[")[2].partition("]")[0]
+    try:
+        ipaddress.IPv6Address(inside.partition("%")[0])
+    except ValueError:
+        raise ValueError("Invalid IPv6 URL") from None
 
 
 def _request_url(environ: WSGIEnvironment) -> str:
@@ -110,7 +124,7 @@ def read_body(environ: WSGIEnvironment) -> bytes:
         data = _read_stream(stream, None if chunked else length)
     except TimeoutError:
         raise Unreadable(408, "Request timed out: the body stopped arriving") from None
-    except (OSError, ValueError) as error:  # werkzeug's "Invalid chunk header" is an OSError
+    except (OSError, ValueError) as error:  # "Invalid chunk header" is an OSError
         raise Unreadable(400, f"Malformed request body: {error}") from None
     if length is not None and not chunked and len(data) < length:
         raise Unreadable(400, "Malformed request body: shorter than its Content-Length")

@@ -49,7 +49,11 @@ def kept_in(control: Control, path: str | None) -> Iterator[None]:
         return
     target = Path(path)
     loaded = load(control, target)
-    print(f"State {'loaded from' if loaded else 'will be saved to'} {target}", flush=True)
+    print(
+        f"State {'loaded from' if loaded else 'will be saved to'} {target}",
+        file=sys.stderr,
+        flush=True,
+    )
     previous = _stop_on_signals()
     try:
         yield

@@ -99,7 +99,6 @@ class BatchLifecycle:
             batch.submissions.pending_start = 0
             self.announce(batch, PENDING, at)
             return
-        batch.entry_by_setting = {e.run_setting_id: e for e in batch.entries}
         batch.status = SUBMITTING
         batch.submissions.pending_start = len(batch.entries)
         self.announce(batch, PENDING, at)

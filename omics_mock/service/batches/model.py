@@ -116,7 +116,6 @@ class Batch:
     s3_uri: str | None = None
     s3_etag: str | None = None
     entries: list[BatchEntry] = field(default_factory=list)
-    entry_by_setting: dict[str, BatchEntry] = field(default_factory=dict)
     entry_by_run: dict[str, BatchEntry] = field(default_factory=dict)
     next_entry: int = 0
     submissions: SubmissionSummary = field(default_factory=SubmissionSummary)

@@ -222,18 +222,35 @@ _BY_TYPE: dict[Any, Convert] = {
 def _type_rule(hint: Any) -> Convert:
     """The check for a field type: a known type, a class, or one of those or ``None``."""
     arguments = typing.get_args(hint)
-    if typing.get_origin(hint) in (typing.Union, types.UnionType) and type(None) in arguments:
-        (inner,) = [a for a in arguments if a is not type(None)]
-        return _or_none(_type_rule(inner))
-    rule = _BY_TYPE.get(hint)
-    if rule is not None:
-        return rule
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        choices = [a for a in arguments if a is not type(None)]
+        rule = _type_rule(choices[0]) if len(choices) == 1 else _any_of(choices)
+        return _or_none(rule) if type(None) in arguments else rule
+    known = _BY_TYPE.get(hint)
+    if known is not None:
+        return known
     if isinstance(hint, type):
         return _instance_of(hint)
     origin = typing.get_origin(hint)
     if isinstance(origin, type):  # dict[str, float]: a dict of any content
         return _instance_of(origin)
     raise TypeError(f"no check for a field of type {hint}")
+
+
+def _any_of(hints: list[Any]) -> Convert:
+    """A value any of ``hints`` accepts (``str | int``)."""
+    rules = [_type_rule(hint) for hint in hints]
+    names = " or ".join(getattr(hint, "__name__", str(hint)) for hint in hints)
+
+    def check(name: str, value: Any) -> Any:
+        for rule in rules:
+            try:
+                return rule(name, value)
+            except (TypeError, ValueError):
+                continue
+        raise TypeError(f"{name} must be a {names}, not {_kind(value)}")
+
+    return check
 
 
 def _or_none(rule: Convert) -> Convert:

@@ -39,14 +39,19 @@ class RunTiming(Checked):
     task: _dt.timedelta | None = None
 
     def over(self, base: RunTiming) -> RunTiming:
-        """These values where set, ``base``'s elsewhere."""
-        return RunTiming(
-            pending=self.pending if self.pending is not None else base.pending,
-            starting=self.starting if self.starting is not None else base.starting,
-            running=self.running if self.running is not None else base.running,
-            stopping=self.stopping if self.stopping is not None else base.stopping,
-            task=self.task if self.task is not None else base.task,
-        )
+        """These values where set, ``base``'s elsewhere.
+
+        Both were checked when they were set, so the result is built without
+        checking again (this runs for every new run with its own timings).
+        """
+        combined = object.__new__(RunTiming)
+        for name in _PHASES:
+            mine = getattr(self, name)
+            object.__setattr__(combined, name, mine if mine is not None else getattr(base, name))
+        return combined
+
+
+_PHASES = ("pending", "starting", "running", "stopping", "task")
 
 
 def default_run_timing() -> RunTiming:
@@ -303,7 +308,7 @@ class Settings(Checked):
     """At the run limit, a new RETAIN run also evicts the oldest REMOVE run."""
     request_log_size: int = checked_field(10_000, at_least(0))
     """How many of the most recent requests the request log keeps (0: none)."""
-    id_seed: int | None = None
+    id_seed: str | int | None = None
     """Changes the sequence of IDs each account and Region hands out (``None``: the
     same IDs in every fresh mock). Read when an account and Region is first used."""
     durations: Durations = field(default_factory=Durations)

@@ -148,6 +148,8 @@ class Backend:
         self.events = EventBus()
         self.lock = threading.RLock()
         self.taggable: dict[str, Any] = {}
+        self._taggable_kinds: dict[str, Callable[[str], Any]] = {}
+        self._arn_prefix = f"arn:aws:omics:{region}:{account_id}:"
         self._families: dict[type[Family], Family] = {kind: kind(self) for kind in families}
         for family in self._families.values():
             self.events.subscribe_marked(family)
@@ -192,6 +194,21 @@ class Backend:
 
     def unregister_taggable(self, arn: str) -> None:
         self.taggable.pop(arn, None)
+
+    def register_taggable_kind(self, kind: str, find: Callable[[str], Any]) -> None:
+        """Resources whose ARNs end ``<kind>/<id>`` are found by ``find(id)``: a family
+        with many resources (runs) answers from its own store, not the ARN table."""
+        self._taggable_kinds[kind] = find
+
+    def taggable_resource(self, arn: str) -> Any:
+        """The taggable resource of this account and Region with ``arn``, or ``None``."""
+        found = self.taggable.get(arn)
+        if found is not None or not arn.startswith(self._arn_prefix):
+            return found
+        kind, _, identifier = arn[len(self._arn_prefix) :].partition("/")
+        find = self._taggable_kinds.get(kind)
+        resource = find(identifier) if find is not None else None
+        return resource if resource is not None and resource.arn == arn else None
 
     # -- requests ----------------------------------------------------------------------
 

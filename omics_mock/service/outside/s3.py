@@ -16,6 +16,7 @@ naming the URI. When neither source knows the bucket, ``read_object`` returns
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ from ...wire.errors import ValidationException
 if TYPE_CHECKING:
     from ..kernel.state import Backend
 
+_MOTO_MODELS = "moto.core.models"
 _S3_URI = re.compile(r"s3://(?P<bucket>[^/]+)/(?P<key>.+)")
 _clients: dict[str, Any] = {}
 _lock = threading.Lock()
@@ -61,11 +63,10 @@ def split_uri(uri: str, member: str) -> tuple[str, str]:
 
 def moto_is_active() -> bool:
     """True when moto's ``mock_aws`` currently answers botocore requests."""
-    import sys
-
-    stubber_module = sys.modules.get("moto.core.models")
-    stubber = getattr(stubber_module, "botocore_stubber", None)
-    return bool(getattr(stubber, "enabled", False))
+    models = sys.modules.get(_MOTO_MODELS)
+    if models is None:
+        return False
+    return bool(getattr(getattr(models, "botocore_stubber", None), "enabled", False))
 
 
 def read_object(

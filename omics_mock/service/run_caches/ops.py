@@ -108,7 +108,7 @@ class RunCaches(Family):
         for index in range(len(run.templates)):
             uri = cache.entries.get(cache_key(run, index))
             if uri is not None:
-                run.cache_hits[index] = uri
+                run.cache_hits = {**run.cache_hits, index: uri}
 
     @reacts_to(RunStatusChanged)
     def fill_on_end(self, event: RunStatusChanged) -> None:

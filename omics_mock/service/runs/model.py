@@ -9,14 +9,13 @@ Its tasks are laid out on a timeline when the run enters RUNNING (``tasks``).
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..kernel.checks import model_text
 from ..kernel.scheduler import Event
 from ..kernel.settings import RunTiming
+from .outputs import engine_version, fill, resource_digests
 from .tasks import CACHE_HIT_SHARE, Task, TaskTemplate
 
 PENDING = "PENDING"
@@ -30,12 +29,15 @@ DELETED = "DELETED"
 
 ACTIVE = frozenset({PENDING, STARTING, RUNNING, STOPPING})
 TERMINAL = frozenset({COMPLETED, FAILED, CANCELLED})
+NO_TAGS: dict[str, str] = {}
+NO_TASKS: list[Task] = []
+NO_HITS: dict[int, str] = {}
+"""Shared empty values for runs that have none (most runs of a large batch): never
+changed in place, replaced by a run's own when it gets some."""
 OUTCOMES = (COMPLETED, FAILED)
 """The statuses a run can be told to end in (``Outcome``)."""
 
 LOG_GROUP = "/aws/omics/WorkflowLog"
-DEFAULT_NEXTFLOW_VERSION = "24.10.0"
-_ENGINE_VERSION = re.compile(r"(\d{2})\.(\d{2})(?:\.(\d))?")
 
 
 check_failure_reason = model_text("RunFailureReason")
@@ -91,7 +93,8 @@ class Run:
     run_group_id: str | None = None
     batch_id: str | None = None
     retention_mode: str = "RETAIN"
-    tags: dict[str, str] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=lambda: NO_TAGS)
+    """Replaced, never changed in place (TagResource assigns a new dict)."""
     storage_type: str | None = None
     storage_capacity: int | None = None
     cache_id: str | None = None
@@ -112,9 +115,10 @@ class Run:
     failure_reason: str | None = None
     held: bool = False
     next_event: Event | None = None
-    tasks: list[Task] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=lambda: NO_TASKS)
+    """The tasks that have appeared; a run's own list once the first appears."""
     sequence: int = 0
-    cache_hits: dict[int, str] = field(default_factory=dict)
+    cache_hits: dict[int, str] = field(default_factory=lambda: NO_HITS)
     """Task index -> cache entry URI, for tasks answered from the run cache."""
     cache_entries: dict[int, str] | None = None
     """Task index -> cache entry URI, for the entries this run wrote to its run cache."""
@@ -124,6 +128,9 @@ class Run:
     ``<outputUri>/<runId>/<runUuid>``."""
     engine_log_stream: bool = False
     """The run's engine log stream exists (set when the run's logs are written)."""
+    rendered: dict[str, dict[str, Any]] | None = None
+    """The parts of GetRun's and ListRuns' answers fixed at creation, by operation
+    (see ``_fill``): built on the first read, never stale (nothing in them changes)."""
 
     @property
     def definition(self) -> Any:
@@ -255,58 +262,77 @@ class Run:
 
     def to_get_output(self) -> dict[str, Any]:
         """GetRun's answer: the request echoed, with what the service resolved and did."""
-        request = self.request
-        workflow = self.workflow
-        definition = self.definition
-        engine = definition.engine
-        configuration = self.configuration
-        return _drop_none(
+        return fill(
+            self._rendered(),
+            "GetRun",
+            self._get_output,
             {
-                "arn": self.arn,
-                "id": self.id,
-                "uuid": self.uuid,
                 "status": self.status,
-                "workflowId": workflow.id,
-                "workflowType": workflow.type,
-                "workflowVersionName": request.get("workflowVersionName"),
-                "workflowOwnerId": request.get("workflowOwnerId"),
-                "workflowUuid": workflow.uuid,
-                "runId": self.source_run_id,
-                "roleArn": request["roleArn"],
-                "name": request.get("name"),
-                "runGroupId": self.run_group_id,
-                "batchId": self.batch_id,
-                "priority": request.get("priority"),
-                "digest": definition.digest,
-                "parameters": request.get("parameters"),
-                "storageCapacity": self.storage_capacity,
-                "storageType": self.storage_type,
-                "outputUri": request["outputUri"],
-                "runOutputUri": self.run_output_uri,
-                "outputUriPrefixMode": self.output_uri_prefix_mode,
-                "logLevel": request.get("logLevel"),
-                "resourceDigests": _resource_digests(request.get("parameters")),
-                "startedBy": f"arn:aws:iam::{self.account_id}:user/omics-mock",
-                "accelerators": definition.accelerators,
-                "retentionMode": self.retention_mode,
-                "cacheId": self.cache_id,
-                "cacheBehavior": self.cache_behavior,
-                "networkingMode": request.get("networkingMode") or "RESTRICTED",
-                "configuration": configuration.to_run_reference() if configuration else None,
-                "vpcConfig": configuration.run_vpc_config() if configuration else None,
-                "scratchStorageMode": request.get("scratchStorageMode"),
-                "sessionPolicy": request.get("sessionPolicy"),
-                "engineSettings": request.get("engineSettings") if engine == "NEXTFLOW" else None,
-                "engineVersion": engine_version(engine, request.get("engineSettings")),
-                "creationTime": self.creation_time,
                 "startTime": self.start_time,
                 "stopTime": self.stop_time,
                 "statusMessage": self.status_message,
                 "failureReason": self.failure_reason,
                 "tags": dict(self.tags),
                 "logLocation": self._log_location(),
-            }
+            },
         )
+
+    def _get_output(self) -> dict[str, Any]:
+        request = self.request
+        workflow = self.workflow
+        definition = self.definition
+        engine = definition.engine
+        configuration = self.configuration
+        return {
+            "arn": self.arn,
+            "id": self.id,
+            "uuid": self.uuid,
+            "status": self.status,
+            "workflowId": workflow.id,
+            "workflowType": workflow.type,
+            "workflowVersionName": request.get("workflowVersionName"),
+            "workflowOwnerId": request.get("workflowOwnerId"),
+            "workflowUuid": workflow.uuid,
+            "runId": self.source_run_id,
+            "roleArn": request["roleArn"],
+            "name": request.get("name"),
+            "runGroupId": self.run_group_id,
+            "batchId": self.batch_id,
+            "priority": request.get("priority"),
+            "digest": definition.digest,
+            "parameters": request.get("parameters"),
+            "storageCapacity": self.storage_capacity,
+            "storageType": self.storage_type,
+            "outputUri": request["outputUri"],
+            "runOutputUri": self.run_output_uri,
+            "outputUriPrefixMode": self.output_uri_prefix_mode,
+            "logLevel": request.get("logLevel"),
+            "resourceDigests": resource_digests(request.get("parameters")),
+            "startedBy": f"arn:aws:iam::{self.account_id}:user/omics-mock",
+            "accelerators": definition.accelerators,
+            "retentionMode": self.retention_mode,
+            "cacheId": self.cache_id,
+            "cacheBehavior": self.cache_behavior,
+            "networkingMode": request.get("networkingMode") or "RESTRICTED",
+            "configuration": configuration.to_run_reference() if configuration else None,
+            "vpcConfig": configuration.run_vpc_config() if configuration else None,
+            "scratchStorageMode": request.get("scratchStorageMode"),
+            "sessionPolicy": request.get("sessionPolicy"),
+            "engineSettings": request.get("engineSettings") if engine == "NEXTFLOW" else None,
+            "engineVersion": engine_version(engine, request.get("engineSettings")),
+            "creationTime": self.creation_time,
+            "startTime": self.start_time,
+            "stopTime": self.stop_time,
+            "statusMessage": self.status_message,
+            "failureReason": self.failure_reason,
+            "tags": dict(self.tags),
+            "logLocation": self._log_location(),
+        }
+
+    def _rendered(self) -> dict[str, dict[str, Any]]:
+        if self.rendered is None:
+            self.rendered = {}
+        return self.rendered
 
     def _log_location(self) -> dict[str, str] | None:
         """The run's log streams: none with ``logLevel`` OFF; the engine stream once it exists."""
@@ -318,48 +344,33 @@ class Run:
         return location
 
     def to_list_item(self) -> dict[str, Any]:
-        request = self.request
-        return _drop_none(
+        return fill(
+            self._rendered(),
+            "ListRuns",
+            self._list_item,
             {
-                "arn": self.arn,
-                "id": self.id,
                 "status": self.status,
-                "workflowId": self.workflow.id,
-                "batchId": self.batch_id,
-                "name": request.get("name"),
-                "priority": request.get("priority"),
-                "storageCapacity": self.storage_capacity,
-                "creationTime": self.creation_time,
                 "startTime": self.start_time,
                 "stopTime": self.stop_time,
-                "storageType": self.storage_type,
-                "workflowVersionName": request.get("workflowVersionName"),
                 "workflowName": self.workflow.name,
-            }
+            },
         )
 
-
-def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if v is not None}
-
-
-def _resource_digests(parameters: Any) -> dict[str, str] | None:
-    if not isinstance(parameters, dict):
-        return None
-    digests = {
-        value: "etag:" + hashlib.md5(value.encode()).hexdigest()
-        for value in parameters.values()
-        if isinstance(value, str) and value.startswith("s3://")
-    }
-    return digests or None
-
-
-def engine_version(engine: str | None, settings: Any) -> str | None:
-    """The Nextflow version GetRun reports; ``None`` for other engines."""
-    if engine != "NEXTFLOW":
-        return None
-    wanted = settings.get("engineVersion") if isinstance(settings, dict) else None
-    match = _ENGINE_VERSION.fullmatch(str(wanted)) if wanted else None
-    if match is None:
-        return DEFAULT_NEXTFLOW_VERSION
-    return f"{match.group(1)}.{match.group(2)}.{match.group(3) or 0}"
+    def _list_item(self) -> dict[str, Any]:
+        request = self.request
+        return {
+            "arn": self.arn,
+            "id": self.id,
+            "status": self.status,
+            "workflowId": self.workflow.id,
+            "batchId": self.batch_id,
+            "name": request.get("name"),
+            "priority": request.get("priority"),
+            "storageCapacity": self.storage_capacity,
+            "creationTime": self.creation_time,
+            "startTime": self.start_time,
+            "stopTime": self.stop_time,
+            "storageType": self.storage_type,
+            "workflowVersionName": request.get("workflowVersionName"),
+            "workflowName": self.workflow.name,
+        }

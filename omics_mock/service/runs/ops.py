@@ -26,7 +26,7 @@ from ..run_groups.events import RunGroupInUse, RunGroupLimitsChanged
 from ..storage.inputs import input_problems
 from .declared_tasks import templates_for
 from .events import AdmissionVeto, RunRemoved, RunStatusChanged
-from .model import ACTIVE, TERMINAL, Outcome, Run
+from .model import ACTIVE, NO_TAGS, TERMINAL, Outcome, Run
 from .planning import RunPlan, plan_run
 from .simulation import RunSimulation
 from .steering import RunSteering
@@ -47,19 +47,18 @@ class Runs(Family):
     """Runs of one account and Region."""
 
     key = "runs"
-    SNAPSHOT_WIRING = ("_templates",)
     """A cache, filled again as runs start: snapshots do not carry it."""
 
     def __init__(self, backend: Backend) -> None:
         super().__init__(backend)
         self.store: Store[Run] = Store("run")
+        backend.register_taggable_kind("run", self.store.get)
         for _, attribute in LIST_FILTERS:
             self.store.index_by(attribute, operator.attrgetter(attribute))
         self.simulation = RunSimulation(backend)
         self.steering = backend.state.shared(RunSteering)
         self._removable: collections.deque[str] = collections.deque()
         self._sequence = 0
-        self._templates: dict[tuple[str, str, str | None], tuple[TaskTemplate, ...]] = {}
 
     def get(self, run_id: str) -> Run:
         run = self.store.get(run_id)
@@ -180,7 +179,7 @@ class Runs(Family):
             run_group_id=plan.run_group_id,
             batch_id=batch_id,
             retention_mode=plan.retention_mode,
-            tags=plan.tags,
+            tags=plan.tags or NO_TAGS,
             storage_type=plan.storage_type,
             storage_capacity=plan.storage_capacity,
             cache_id=plan.cache_id,
@@ -193,7 +192,6 @@ class Runs(Family):
         self.store.add(run_id, run)
         if run.retention_mode == "REMOVE":
             self._removable.append(run_id)
-        backend.register_taggable(run.arn, run)
         self.simulation.submit(run, now)
         return run
 
@@ -203,7 +201,6 @@ class Runs(Family):
         self.backend.events.publish(RunRemoved(run, now))
         self.simulation.remove(run, now)
         self.store.remove(run.id)
-        self.backend.unregister_taggable(run.arn)
 
     def cancel(self, run: Run, at: _dt.datetime) -> None:
         """Cancel an active run (CancelRun's effect, also used by CancelRunBatch)."""
@@ -275,14 +272,13 @@ class Runs(Family):
     # -- internals ----------------------------------------------------------------------------
 
     def _task_templates(self, plan: RunPlan) -> tuple[TaskTemplate, ...]:
-        version_name = plan.version.name if plan.version is not None else None
-        key = (plan.workflow.arn, plan.definition.digest or "", version_name)
-        templates = self._templates.get(key)
-        if templates is None:
-            gpu = plan.definition.accelerators == "GPU"
-            templates = templates_for(plan.definition, gpu)
-            self._templates[key] = templates
-        return templates
+        """The definition's task templates, made at its first run."""
+        definition = plan.definition
+        known: tuple[TaskTemplate, ...] | None = definition.task_templates
+        if known is None:
+            known = templates_for(definition, definition.accelerators == "GPU")
+            definition.task_templates = known
+        return known
 
     def _oldest_removable(self) -> Run | None:
         while self._removable:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from ..kernel.state import Backend
 
 DEFAULT_STATIC_CAPACITY = 1200
-_S3_OUTPUT = re.compile(r"s3://[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9](/.*)?")
+_BUCKET_CHARACTERS = re.compile(r"[a-z0-9.\-]*")
 
 COPIED_ON_DUPLICATE = (
     "workflowId",
@@ -135,7 +135,12 @@ def plan_run(
         definition = version.definition
     ready2run = workflow.type == "READY2RUN"
     if check_parameters:
-        _check_parameters(backend, definition.parameter_template, req.get("parameters"))
+        _check_parameters(
+            backend,
+            definition.parameter_template,
+            req.get("parameters"),
+            definition.input_namespace,
+        )
     _check_output_uri(req.get("outputUri"))
     _check_storage_inputs(backend, req.get("parameters"))
     _check_session_policy(req.get("sessionPolicy"))
@@ -171,8 +176,13 @@ def plan_run(
 
 
 def _check_parameters(
-    backend: Backend, template: dict[str, dict[str, Any]] | None, parameters: Any
+    backend: Backend,
+    template: dict[str, dict[str, Any]] | None,
+    parameters: Any,
+    namespace: str | None = None,
 ) -> None:
+    """Required parameters given, none unknown; WDL inputs may be qualified with the
+    workflow's name (``{"wgs.sample": ...}``, as the User Guide's input.json shows)."""
     given = parameters if isinstance(parameters, dict) else {}
     if parameters is not None and not isinstance(parameters, dict):
         raise ValidationException("parameters must be a JSON object of parameter names to values.")
@@ -184,6 +194,8 @@ def _check_parameters(
         )
     if template is None:
         return
+    if namespace is not None:
+        given = {_unqualified(name, namespace, template): value for name, value in given.items()}
     missing = [
         name
         for name, spec in template.items()
@@ -197,6 +209,14 @@ def _check_parameters(
             "Parameter(s) not defined in the workflow's parameter template: "
             f"{', '.join(sorted(unknown))}."
         )
+
+
+def _unqualified(name: str, namespace: str, template: dict[str, dict[str, Any]]) -> str:
+    """``wgs.sample`` -> ``sample`` when the workflow is ``wgs`` and declares ``sample``."""
+    prefix = f"{namespace}."
+    if name.startswith(prefix) and name[len(prefix) :] in template:
+        return name[len(prefix) :]
+    return name
 
 
 def _json_size(value: dict[str, Any], limit: int) -> int:
@@ -225,8 +245,25 @@ def _check_storage_inputs(backend: Backend, parameters: Any) -> None:
 def _check_output_uri(uri: str | None) -> None:
     if uri is None:  # a batch run whose default and own settings both leave it out
         raise ValidationException("outputUri is required: set it in the run setting or default.")
-    if not _S3_OUTPUT.fullmatch(uri):
-        raise ValidationException(f"outputUri must be an S3 URI such as s3://bucket/prefix/: {uri}")
+    problem = _output_uri_problem(uri)
+    if problem is not None:
+        raise ValidationException(
+            f"outputUri must be an S3 URI such as s3://bucket/prefix/: {uri} ({problem})"
+        )
+
+
+def _output_uri_problem(uri: str) -> str | None:
+    """Which rule of S3 bucket naming ``uri`` breaks, if any."""
+    if not uri.startswith("s3://"):
+        return "it does not start with s3://"
+    bucket = uri[len("s3://") :].split("/", 1)[0]
+    if not 3 <= len(bucket) <= 63:
+        return f"bucket names are 3 to 63 characters long; {bucket!r} has {len(bucket)}"
+    if not _BUCKET_CHARACTERS.fullmatch(bucket):
+        return "bucket names use only lower-case letters, digits, dots and hyphens"
+    if not (bucket[0].isalnum() and bucket[-1].isalnum()):
+        return "bucket names begin and end with a letter or a digit"
+    return None
 
 
 def _check_session_policy(policy: str | None) -> None:

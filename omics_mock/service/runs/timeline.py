@@ -43,6 +43,8 @@ def tasks_at(run: Run, now: _dt.datetime, ids: IdAllocator) -> list[Task]:
         if start > now:
             break
         hit = run.cache_hits.get(index)
+        if not run.tasks:
+            run.tasks = []
         run.tasks.append(
             Task(
                 ids.numeric(),

@@ -30,6 +30,21 @@ PACKAGE = "omics_mock.service."
 WIRING = "SNAPSHOT_WIRING"
 """Class attribute: names of attributes made by the constructor that snapshots skip."""
 
+CONSTANT_NAMES = (("run_artifacts.script", "EMPTY"),)
+"""Module-level objects of the service that objects share (``module``, ``name``): a
+snapshot names them (``{"$ref": "constants/run_artifacts.script:EMPTY"}``) so that a
+restored object shares the very same one, as a new object would."""
+
+
+@functools.cache
+def constants() -> dict[str, Any]:
+    """Place -> object of every shared module-level constant."""
+    return {
+        f"constants/{module}:{name}": getattr(importlib.import_module(PACKAGE + module), name)
+        for module, name in CONSTANT_NAMES
+    }
+
+
 NO_DEFAULT = object()
 PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
 EMPTY_FACTORIES: dict[Any, type] = {dict: dict, list: list, set: set}

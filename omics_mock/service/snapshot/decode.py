@@ -18,7 +18,7 @@ from typing import Any
 
 from ..kernel.scheduler import Event, Scheduler
 from ..kernel.store import Store
-from .classes import NO_DEFAULT, Field, Plan, SnapshotError, lookup, plan_for
+from .classes import NO_DEFAULT, Field, Plan, SnapshotError, constants, lookup, plan_for
 from .reader import PRIMITIVES, Reader
 
 Column = tuple[str, Field | None, str, tuple[type, ...] | None]
@@ -30,6 +30,7 @@ class Decoder(Reader):
 
     def __init__(self, skeleton: Mapping[str, Any]) -> None:
         super().__init__()
+        self.objects.update(constants())
         self.objects.update(skeleton)
         self.unfilled: set[str] = set(skeleton)
         """Skeleton places not yet filled."""

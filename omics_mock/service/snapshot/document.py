@@ -47,6 +47,7 @@ STATE_ATTRIBUTES = frozenset(
 BACKEND_ATTRIBUTES = frozenset(
     {"account_id", "region", "state", "clock", "settings", "scheduler", "ids", "idempotency"}
     | {"events", "lock", "taggable", "_families", "_handlers", "_unlocked"}
+    | {"_taggable_kinds", "_arn_prefix"}
 )
 """What a snapshot knows of a state and a backend: anything else is refused (it would be
 lost). Families and their parts are written whole, whatever they hold."""

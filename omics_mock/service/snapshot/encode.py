@@ -19,7 +19,7 @@ from typing import Any
 
 from ..kernel.scheduler import Scheduler
 from ..kernel.store import Store
-from .classes import NO_DEFAULT, Plan, SnapshotError, plan_for
+from .classes import NO_DEFAULT, Plan, SnapshotError, constants, plan_for
 from .writer import PRIMITIVES, Writer
 
 
@@ -30,6 +30,7 @@ class Encoder(Writer):
         super().__init__()
         self.homes.update({id(obj): path for path, obj in skeleton.items()})
         self.structural.update(self.homes)
+        self.homes.update({id(obj): path for path, obj in constants().items()})
         self._by_type.update(
             {
                 list: self._list_value,

@@ -19,7 +19,7 @@ class Tags(Family):
     key = "tags"
 
     def _resource(self, arn: str) -> Any:
-        resource = self.backend.taggable.get(arn)
+        resource = self.backend.taggable_resource(arn)
         if resource is None:
             raise ResourceNotFoundException(f"Resource {arn} not found")
         return resource

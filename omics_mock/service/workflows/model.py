@@ -42,6 +42,9 @@ class Definition:
     definition_uri: str | None = None
     definition_repository: dict[str, Any] | None = None
     bundle: DefinitionBundle | None = None
+    task_templates: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
+    """The tasks its runs execute, made at its first run and shared by all of them
+    (``runs.declared_tasks``)."""
 
     @property
     def readme(self) -> str | None:
@@ -59,6 +62,11 @@ class Definition:
     def outline(self) -> str | None:
         """The summary the service puts in ``statusMessage`` of an ACTIVE WDL workflow."""
         return self.bundle.derived.outline if self.bundle is not None else None
+
+    @property
+    def input_namespace(self) -> str | None:
+        """The WDL workflow name that may qualify input names (``wgs.sample``)."""
+        return self.bundle.derived.namespace if self.bundle is not None else None
 
     def repository_details(self) -> dict[str, Any] | None:
         if self.definition_repository is None:

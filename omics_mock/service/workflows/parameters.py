@@ -33,6 +33,8 @@ class Derived:
     outline: str | None = None
     profiles: list[str] = field(default_factory=list)
     profile_templates: dict[str, Template] = field(default_factory=dict)
+    namespace: str | None = None
+    """The WDL workflow's name: inputs may also be given as ``<namespace>.<input>``."""
 
 
 def derive(engine: str, main: str, files: dict[str, bytes]) -> Derived:
@@ -126,7 +128,7 @@ def _wdl(main: str, raw: str) -> Derived:
     outline = f"{main}\n    workflow {workflow.group('name')}\n"
     outline += "".join(f"        call {name}\n" for name in calls)
     outline += "".join(f"    task {name}\n" for name in tasks)
-    return Derived(template=template, outline=outline)
+    return Derived(template=template, outline=outline, namespace=workflow.group("name"))
 
 
 def _wdl_block(body: str, keyword: str) -> str | None:

@@ -1,4 +1,4 @@
-"""``time.sleep`` that moves virtual time in the threads that asked for it (``patch_sleep``)."""
+"""``time.sleep`` moving virtual time in the threads that asked for it (``patch_sleep``)."""
 
 from __future__ import annotations
 
