@@ -74,6 +74,7 @@ def measure(runs: int, active: bool) -> dict[str, Any]:
         result: dict[str, Any] = {"runs": runs, "active": active}
         result.update(build(mock, client, runs, active))
         batch = client.list_batch()["items"][0]["id"]
+        mock.clock.scale = 0  # virtual time stands still while the figures are taken
         before = client.get_batch(batchId=batch)
         result.update(_save_figures(mock, runs))
         with tempfile.TemporaryDirectory() as directory:

@@ -302,7 +302,12 @@ def test_cli_server_command(monkeypatch: pytest.MonkeyPatch) -> None:
     defaults = {"time_scale": 1.0, "progress": "time", "quiet": False, "state_path": None}
     assert served == [
         ("0.0.0.0", 8123, None, defaults),
-        ("127.0.0.1", 5000, None, {"time_scale": 600.0, "progress": "per_poll", "quiet": True, "state_path": None}),
+        (
+            "127.0.0.1",
+            5000,
+            None,
+            {**defaults, "time_scale": 600.0, "progress": "per_poll", "quiet": True},
+        ),
         ("127.0.0.1", 5000, 2.5, defaults),
         ("127.0.0.1", 5000, None, {**defaults, "state_path": "saved.json"}),
     ]
