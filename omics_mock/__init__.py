@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .service.kernel.clock import VirtualClock
     from .service.kernel.settings import Durations, Quotas, RunTiming, Settings
     from .service.runs.model import Outcome
+    from .service.snapshot import SnapshotError
 
 _HOMES = {
     "OmicsMock": "harness.activation",
@@ -39,6 +40,7 @@ _HOMES = {
     "RunTiming": "service.kernel.settings",
     "Settings": "service.kernel.settings",
     "Outcome": "service.runs.model",
+    "SnapshotError": "service.snapshot",
 }
 """Where each public name lives: loaded on first use, so ``import omics_mock`` is cheap."""
 
@@ -68,6 +70,7 @@ __all__ = [
     "RequestRecord",
     "RunTiming",
     "Settings",
+    "SnapshotError",
     "VirtualClock",
     "__version__",
     "active_mock",

@@ -38,6 +38,8 @@ class Recorder:
     def __init__(self) -> None:
         self.answers: list[dict[str, Any]] = []
         self._last: dict[str, Any] = {}
+        self.after: Callable[[], None] | None = None
+        """Called after every call (a test restores a snapshot there)."""
 
     def client(self, account: str = OWNER) -> Any:
         client = boto3.session.Session(
@@ -71,6 +73,8 @@ class Recorder:
             if not self._last:  # refused before sending (botocore's own validation)
                 self._last = {"operation": method.__name__, "raised": type(error).__name__}
         self.answers.append(self._last)
+        if self.after is not None:
+            self.after()
         return result
 
 
@@ -425,10 +429,13 @@ def analytics_conversation(recorder: Recorder, mock: Any) -> None:
     call(other.get_share, shareId=share.get("shareId", "x"))
 
 
-def record() -> list[dict[str, Any]]:
-    """Run the conversation in a fresh mock at a frozen instant; the answers."""
+def record(after_each: Callable[[Any], None] | None = None) -> list[dict[str, Any]]:
+    """Run the conversation in a fresh mock at a frozen instant; the answers.
+    ``after_each(mock)`` runs after every call."""
     recorder = Recorder()
     with freeze_time(FROZEN_AT), mock_omics() as mock:
+        if after_each is not None:
+            recorder.after = lambda: after_each(mock)
         conversation(recorder, mock)
         storage_conversation(recorder, mock)
         analytics_conversation(recorder, mock)

@@ -298,9 +298,16 @@ def test_cli_server_command(monkeypatch: pytest.MonkeyPatch) -> None:
     assert main(["server", "--host", "0.0.0.0", "--port", "8123"]) == 0
     assert main(["server", "--time-scale", "600", "--progress", "per_poll", "-q"]) == 0
     assert main(["server", "--read-timeout", "2.5", "--log-level", "warning"]) == 0
-    defaults = {"time_scale": 1.0, "progress": "time", "quiet": False}
+    assert main(["server", "--state", "saved.json"]) == 0
+    defaults = {"time_scale": 1.0, "progress": "time", "quiet": False, "state_path": None}
     assert served == [
         ("0.0.0.0", 8123, None, defaults),
-        ("127.0.0.1", 5000, None, {"time_scale": 600.0, "progress": "per_poll", "quiet": True}),
+        (
+            "127.0.0.1",
+            5000,
+            None,
+            {**defaults, "time_scale": 600.0, "progress": "per_poll", "quiet": True},
+        ),
         ("127.0.0.1", 5000, 2.5, defaults),
+        ("127.0.0.1", 5000, None, {**defaults, "state_path": "saved.json"}),
     ]

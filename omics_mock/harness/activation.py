@@ -26,10 +26,12 @@ from types import TracebackType
 from typing import Any, TypeVar, overload
 
 from ..service import new_state
+from . import snapshots
 from .control import Control
 from .door import Door
 from .environ import EnvironPatch
 from .interception import INTERCEPTOR
+from .method_wrapping import test_method_names, with_arity_of
 from .sleeping import SleepPatch
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -68,6 +70,8 @@ class OmicsMock(Control):
             threads still sleep for real).
         account_id: the default account for requests whose access key does not
             name one (see ``docs/accounts.md``).
+        state: a snapshot to start from (its data, or the path of a JSON file): each
+            start of this mock begins from it (see ``docs/snapshots.md``).
         id_seed: changes the IDs handed out (``None``: every fresh mock hands out
             the same IDs in the same account and Region).
 
@@ -83,19 +87,28 @@ class OmicsMock(Control):
         patch_sleep: bool = False,
         account_id: str | None = None,
         id_seed: str | int | None = None,
+        state: snapshots.Source | None = None,
     ) -> None:
         self.patch_sleep = patch_sleep
         self._account_id = account_id
         self._id_seed = id_seed
         self._configured = False
+        self._snapshot = None if state is None else snapshots.load(state)
+        self._restored = True
+        """Whether the door holds the snapshot's state (a stopped mock's door is emptied,
+        and filled again when it next starts)."""
         super().__init__(self._fresh_door())
         self._sleep_thread: int | None = None
 
-    def _fresh_door(self) -> Door:
+    def _fresh_door(self, restored: bool = True) -> Door:
         door = Door(new_state())
+        if self._snapshot is not None and restored:
+            snapshots.restore(door, self._snapshot)
+        self._restored = restored
         if self._account_id is not None:
             door.state.settings.default_account_id = self._account_id
-        door.state.settings.id_seed = self._id_seed
+        if self._id_seed is not None or self._snapshot is None:
+            door.state.settings.id_seed = self._id_seed  # else the snapshot's seed stands
         return door
 
     def _current_door(self) -> Door:
@@ -116,7 +129,14 @@ class OmicsMock(Control):
             if self in _active:
                 raise RuntimeError("this omics mock is already active")
             if _group is None:
+                if not self._restored:
+                    self._attach(self._fresh_door())
                 _group = _Group(self._door)
+            elif self._snapshot is not None:
+                raise RuntimeError(
+                    "a mock that starts from a snapshot (state=...) cannot join the mock "
+                    "already active; stop that one first, or restore into it (m.restore)"
+                )
             else:
                 if self._configured:
                     warnings.warn(
@@ -147,7 +167,7 @@ class OmicsMock(Control):
             if not _active:
                 _group.close()
                 _group = None
-            self._attach(self._fresh_door())
+            self._attach(self._fresh_door(restored=False))
             self._configured = False
 
     def __enter__(self) -> OmicsMock:
@@ -228,7 +248,7 @@ class OmicsMock(Control):
         unittest = sys.modules.get("unittest")  # a TestCase implies unittest is imported
         if unittest is not None and issubclass(klass, unittest.TestCase):
             return self._decorate_test_case(klass)
-        for name in _test_method_names(klass):
+        for name in test_method_names(klass):
             setattr(klass, name, self._decorate_function(getattr(klass, name)))
         if callable(getattr(klass, "setup_method", None)):
             self._decorate_setup_method(klass)
@@ -275,8 +295,8 @@ class OmicsMock(Control):
             finally:
                 _stop_setup_mock(test)
 
-        klass.setup_method = _with_arity_of(original_setup, setup_method)  # type: ignore[attr-defined]
-        klass.teardown_method = _with_arity_of(original_teardown, teardown_method)  # type: ignore[attr-defined]
+        klass.setup_method = with_arity_of(original_setup, setup_method)  # type: ignore[attr-defined]
+        klass.teardown_method = with_arity_of(original_teardown, teardown_method)  # type: ignore[attr-defined]
 
     def _instance(self) -> OmicsMock:
         """This mock, or a copy with the same options when this one is already active
@@ -284,58 +304,11 @@ class OmicsMock(Control):
         if not self.active:
             return self
         return OmicsMock(
-            patch_sleep=self.patch_sleep, account_id=self._account_id, id_seed=self._id_seed
+            patch_sleep=self.patch_sleep,
+            account_id=self._account_id,
+            id_seed=self._id_seed,
+            state=self._snapshot,
         )
-
-
-def _test_method_names(klass: type) -> list[str]:
-    """Names of plain functions called ``test*`` on the class or its bases."""
-    names = []
-    for name in dir(klass):
-        if name.startswith("test") and inspect.isfunction(inspect.getattr_static(klass, name)):
-            names.append(name)
-    return names
-
-
-def _takes_method(function: Callable[..., Any]) -> bool:
-    """Whether pytest passes ``method`` to this ``setup_method``/``teardown_method``
-    (it counts positional parameters: ``self`` and ``method``)."""
-    code = getattr(function, "__code__", None)
-    if code is not None:
-        return bool(code.co_argcount > 1)
-    try:
-        parameters = inspect.signature(function).parameters.values()
-    except (TypeError, ValueError):
-        return True
-    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    return sum(p.kind in positional for p in parameters) > 1
-
-
-def _with_arity_of(
-    original: Callable[..., Any] | None, body: Callable[..., None]
-) -> Callable[..., None]:
-    """``body`` as a method taking ``method`` exactly when ``original`` does (or
-    optionally, when there is no original), with ``original``'s name and signature."""
-    if original is None:
-
-        def optional_method(test: Any, method: Any = None) -> None:
-            body(test, *(() if method is None else (method,)))
-
-        optional_method.__name__ = optional_method.__qualname__ = body.__name__
-        return optional_method
-    if _takes_method(original):
-
-        def with_method(test: Any, method: Any) -> None:
-            body(test, method)
-
-        wrapper: Callable[..., None] = with_method
-    else:
-
-        def without_method(test: Any) -> None:
-            body(test)
-
-        wrapper = without_method
-    return functools.wraps(original)(wrapper)
 
 
 def _stop_setup_mock(test: Any) -> None:
@@ -352,7 +325,11 @@ def mock_omics(target: F, /) -> F: ...
 
 @overload
 def mock_omics(
-    *, patch_sleep: bool = False, account_id: str | None = None, id_seed: str | int | None = None
+    *,
+    patch_sleep: bool = False,
+    account_id: str | None = None,
+    id_seed: str | int | None = None,
+    state: snapshots.Source | None = None,
 ) -> OmicsMock: ...
 
 
@@ -363,6 +340,7 @@ def mock_omics(
     patch_sleep: bool = False,
     account_id: str | None = None,
     id_seed: str | int | None = None,
+    state: snapshots.Source | None = None,
 ) -> F | OmicsMock:
     """Mock HealthOmics for a test, a block of code, or until stopped.
 
@@ -381,8 +359,10 @@ def mock_omics(
         account_id: the default account (``123456789012`` otherwise).
         id_seed: another sequence of IDs (read when each account and Region is
             first used, so set here it applies to every ID the mock hands out).
+        state: a snapshot to start from: its data, or the path of a JSON file
+            (see ``docs/snapshots.md``).
     """
-    mock = OmicsMock(patch_sleep=patch_sleep, account_id=account_id, id_seed=id_seed)
+    mock = OmicsMock(patch_sleep=patch_sleep, account_id=account_id, id_seed=id_seed, state=state)
     if target is None:
         return mock
     return mock(target)

@@ -21,17 +21,22 @@ Reached from the mock object (``with mock_omics() as m``), or from the
 * ``m.inspect(account, region)``: a read-only view of one backend (unstable);
 * ``m.overview()``: the state as plain data, as the dashboard shows it; in a
   notebook, ``m`` itself displays as a table of runs (``_repr_html_``).
+* ``m.snapshot()``, ``m.restore(snapshot)``, ``m.save(path)``: the whole state as
+  plain data, and back (``docs/snapshots.md``).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import warnings
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...service.kernel import checks
 from ...service.kernel.clock import VirtualClock
 from ...service.kernel.settings import Settings
+from .. import snapshots
 from ..display.runs import RUN_STATUSES
 from ..display.table import ROWS, state_html
 from ..display.views import MAX_PAGE, PAGE, state_view
@@ -114,6 +119,23 @@ class Control:
         with backend.lock:
             backend.catch_up()
         return Inspection(backend)
+
+    def snapshot(self) -> dict[str, Any]:
+        """The whole state as plain, JSON-serialisable data (``docs/snapshots.md``): every
+        account and Region, the virtual time, events still to come, IDs, settings. What
+        cannot be written is left out and listed under ``omitted``."""
+        return snapshots.take(self._door)
+
+    def restore(self, snapshot: snapshots.Source) -> None:
+        """Replace the whole state with a snapshot (its data, or a JSON file's path); virtual
+        time resumes at the snapshot's. A snapshot that cannot be restored raises
+        ``SnapshotError`` naming what is wrong, and changes nothing."""
+        snapshots.restore(self._door, snapshot)
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the snapshot to a JSON file, atomically (a crash leaves the previous file
+        whole); returns its path."""
+        return snapshots.save(self._door, path)
 
     def simulation_failures(self) -> list[tuple[_dt.datetime, Exception]]:
         """Simulated events that raised: bugs in omics-mock (the pytest fixture fails on them)."""

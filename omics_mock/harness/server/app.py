@@ -106,7 +106,7 @@ class OmicsServer:
 
     def _new_door(self) -> Door:
         door = Door(new_state())
-        door.state.replace_shared(ArtifactStore, _ServerArtifacts(self._base_url))
+        door.state.provide(ArtifactStore, lambda: _ServerArtifacts(self._base_url))
         return door
 
     def _new_control(self, door: Door) -> Control:

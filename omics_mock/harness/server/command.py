@@ -84,6 +84,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "debug: also connections closed for silence",
     )
     parser.add_argument(
+        "--state",
+        metavar="PATH",
+        help="start from the state saved in PATH if it exists; save it there on a clean "
+        "stop (SIGINT, SIGTERM), atomically (docs/snapshots.md)",
+    )
+    parser.add_argument(
         "--quiet",
         "-q",
         action="store_true",
@@ -105,6 +111,7 @@ def run(arguments: argparse.Namespace) -> int:
                 time_scale=arguments.time_scale,
                 progress=arguments.progress,
                 quiet=arguments.quiet,
+                state_path=arguments.state,
             )
     except (RuntimeError, OSError) as error:
         print(f"omics-mock server: {error}", file=sys.stderr)

@@ -8,7 +8,7 @@ for a known path with the wrong method. It never raises.
 from __future__ import annotations
 
 from ...wire.errors import ValidationException
-from . import control_routes, dashboard  # noqa: F401 (registers the endpoints)
+from . import control_routes, control_snapshot, dashboard  # noqa: F401 (registers the endpoints)
 from .control_request import (
     JSON_HEADERS,
     Answer,

@@ -20,7 +20,7 @@ from types import TracebackType
 from typing import Any
 
 from ..control import Control
-from . import access_log
+from . import access_log, state_file
 from .app import OmicsServer
 from .control_request import CONTROL_PREFIX
 from .http11 import OmicsRequestHandler
@@ -251,12 +251,14 @@ def serve(
     time_scale: float = 1.0,
     progress: str = "time",
     quiet: bool = False,
+    state_path: str | None = None,
 ) -> None:
     """Serve until interrupted (``omics-mock server``).
 
     ``read_timeout`` (seconds) defaults to ``OMICS_MOCK_READ_TIMEOUT``, else 30.
     Prints ``OMICS_MOCK_URL=...`` and ``OMICS_MOCK_PORT=...`` on stdout, for
-    scripts, and a banner on stderr unless ``quiet``.
+    scripts, and a banner on stderr unless ``quiet``. ``state_path``: load the state
+    from this file at start, save it there on a clean stop (``state_file``).
     """
     try:
         timeout = read_timeout_from_environment() if read_timeout is None else read_timeout
@@ -266,12 +268,13 @@ def serve(
         )
     except ValueError as error:  # the command line reports RuntimeError without a traceback
         raise RuntimeError(str(error)) from None
-    url = display_url(host, server.port)
-    print(f"OMICS_MOCK_URL={url}\nOMICS_MOCK_PORT={server.port}", flush=True)
-    if not quiet:
-        print(_banner(url, app, timeout), file=sys.stderr, flush=True)
     try:
-        server.serve_forever()
+        with state_file.kept_in(app.control, state_path):  # loaded before any request
+            url = display_url(host, server.port)
+            print(f"OMICS_MOCK_URL={url}\nOMICS_MOCK_PORT={server.port}", flush=True)
+            if not quiet:
+                print(_banner(url, app, timeout), file=sys.stderr, flush=True)
+            server.serve_forever()
     finally:
         server.server_close()
         server.close_connections()

@@ -11,6 +11,7 @@ once, with the items that had not ended.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -136,6 +137,9 @@ class ItemWork(Protocol):
 class ImportLifecycle:
     """Schedules the status changes of one family's import jobs."""
 
+    SNAPSHOT_WIRING = ("work",)
+    """The family that owns the lifecycle: snapshots neither carry nor replace it."""
+
     def __init__(self, backend: Backend, work: ItemWork) -> None:
         self.backend = backend
         self.work = work
@@ -143,19 +147,23 @@ class ImportLifecycle:
         """Jobs SUBMITTED or IN_PROGRESS, by ID (quotas and stores ask about these only)."""
 
     def submit(self, job: ImportJob) -> None:
+        """SUBMITTED for ``durations.job_submitted``, then IN_PROGRESS (``_start``)."""
         self.running[job.id] = job
         durations = self.backend.settings.analytics.durations
-        scheduler = self.backend.scheduler
+        job.next_event = self.backend.scheduler.schedule(
+            job.creation_time + durations.job_submitted, functools.partial(self._start, job)
+        )
 
-        def start(at: _dt.datetime) -> None:
-            job.start(at)
-            job.next_event = scheduler.schedule(at + durations.job_importing, finish)
+    def _start(self, job: ImportJob, at: _dt.datetime) -> None:
+        job.start(at)
+        durations = self.backend.settings.analytics.durations
+        job.next_event = self.backend.scheduler.schedule(
+            at + durations.job_importing, functools.partial(self._imported, job)
+        )
 
-        def finish(at: _dt.datetime) -> None:
-            job.next_event = None
-            self.finish(job, at)
-
-        job.next_event = scheduler.schedule(job.creation_time + durations.job_submitted, start)
+    def _imported(self, job: ImportJob, at: _dt.datetime) -> None:
+        job.next_event = None
+        self.finish(job, at)
 
     def finish(self, job: ImportJob, at: _dt.datetime) -> None:
         """Every item ends; the job ends by their outcomes."""

@@ -9,6 +9,7 @@ are unique per kind in an account and Region, and free again once a store is gon
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from collections.abc import Callable
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -161,8 +162,11 @@ class StoreFamily(Family, Generic[S]):
         store.start_deleting(now)
         self.deleting_parts(store, now)
         delay = self.backend.settings.analytics.durations.store_deleting
-        self.backend.scheduler.schedule(now + delay, lambda _at: self.remove(store))
+        self.backend.scheduler.schedule(now + delay, functools.partial(self._deleted, store))
         return {"status": DELETING}
+
+    def _deleted(self, store: S, at: _dt.datetime) -> None:
+        self.remove(store)
 
     # -- removal, failure (control API) ----------------------------------------------------
 

@@ -10,6 +10,7 @@ deleted (ConflictException). Versions are in ``versions``.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from typing import Any
 
 from ..analytics.model import DELETING
@@ -54,7 +55,7 @@ class AnnotationStores(StoreFamily[AnnotationStore]):
         self.backend.register_taggable(first.arn, first)
         delay = self.backend.settings.analytics.durations.store_creating
         self.backend.scheduler.schedule(
-            store.creation_time + delay, lambda at: first.follow(store, at)
+            store.creation_time + delay, functools.partial(first.follow, store)
         )
         return store
 

@@ -13,6 +13,7 @@ then gone after ``durations.version_deleting``, taking their bytes with them.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from typing import Any
 
 from ...wire.errors import ConflictException, ServiceQuotaExceededException, ValidationException
@@ -155,8 +156,14 @@ class AnnotationStoreVersions(Family):
             events.publish(CancelImports(ANNOTATION, store.id, now, name))
         version.start_deleting(now)
         delay = self.backend.settings.analytics.durations.version_deleting
-        self.backend.scheduler.schedule(now + delay, lambda _at: self.forget(store, version))
+        deleted = functools.partial(self._deleted, store, version)
+        self.backend.scheduler.schedule(now + delay, deleted)
         return None
+
+    def _deleted(
+        self, store: AnnotationStore, version: AnnotationStoreVersion, at: _dt.datetime
+    ) -> None:
+        self.forget(store, version)
 
     def forget(self, store: AnnotationStore, version: AnnotationStoreVersion) -> None:
         """A deleted version is gone, with its bytes and tags."""

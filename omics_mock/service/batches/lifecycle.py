@@ -8,6 +8,7 @@ requests made one at a time at ``quotas.start_run_tps``: each fails on its own
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from collections.abc import Callable
 
 from ...wire.errors import ServiceError
@@ -56,7 +57,7 @@ class BatchLifecycle:
         self.announce(batch, None, now)
         self._at(
             now + self.backend.settings.durations.batch_creating,
-            lambda at: self._created(batch, at),
+            functools.partial(self._created, batch),
         )
 
     def begin_run_operation(
@@ -67,7 +68,7 @@ class BatchLifecycle:
         self.announce(batch, before, now)
         submitted = [e for e in batch.entries[: batch.next_entry] if e.run_id is not None]
         due = now + _dt.timedelta(seconds=len(submitted) / rate)
-        self._at(due, lambda at: action(batch, submitted, at))
+        self._at(due, functools.partial(action, batch, submitted))
 
     # -- steps ---------------------------------------------------------------------------
 
@@ -78,7 +79,7 @@ class BatchLifecycle:
         self.announce(batch, CREATING, at)
         self._at(
             at + self.backend.settings.durations.batch_validating,
-            lambda when: self._validated(batch, when),
+            functools.partial(self._validated, batch),
         )
 
     def _validated(self, batch: Batch, at: _dt.datetime) -> None:
@@ -139,7 +140,7 @@ class BatchLifecycle:
         batch.submissions.pending_start -= 1
         self._submit(batch, entry, at)
         step = _dt.timedelta(seconds=1 / self.backend.settings.quotas.start_run_tps)
-        self._at(at + step, lambda when: self._submit_next(batch, when))
+        self._at(at + step, functools.partial(self._submit_next, batch))
 
     def _submit(self, batch: Batch, entry: BatchEntry, at: _dt.datetime) -> None:
         runs = self.runs

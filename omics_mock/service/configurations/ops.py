@@ -6,6 +6,7 @@ See ``model`` for the lifecycle and what the mock can and cannot check.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import hashlib
 
 from ...wire.errors import ConflictException, ServiceQuotaExceededException, ValidationException
@@ -84,15 +85,15 @@ class Configurations(Family):
         )
         self.store.add(name, configuration)
         backend.register_taggable(configuration.arn, configuration)
-
-        def activate(at: _dt.datetime) -> None:
-            if configuration.status == CREATING:
-                configuration.status = ACTIVE
-
         backend.scheduler.schedule(
-            now + backend.settings.durations.configuration_creating, activate
+            now + backend.settings.durations.configuration_creating,
+            functools.partial(self._activate, configuration),
         )
         return configuration
+
+    def _activate(self, configuration: Configuration, at: _dt.datetime) -> None:
+        if configuration.status == CREATING:
+            configuration.status = ACTIVE
 
     @operation("GetConfiguration", render=Configuration.to_get_output)
     def get_configuration(self, req: Params) -> Configuration:
@@ -121,12 +122,12 @@ class Configurations(Family):
             )
         configuration.status = DELETING
         backend = self.backend
-
-        def remove(at: _dt.datetime) -> None:
-            if self.store.get(configuration.name) is configuration:
-                self.store.remove(configuration.name)
-                backend.unregister_taggable(configuration.arn)
-
         backend.scheduler.schedule(
-            backend.clock.now() + backend.settings.durations.configuration_deleting, remove
+            backend.clock.now() + backend.settings.durations.configuration_deleting,
+            functools.partial(self._remove, configuration),
         )
+
+    def _remove(self, configuration: Configuration, at: _dt.datetime) -> None:
+        if self.store.get(configuration.name) is configuration:
+            self.store.remove(configuration.name)
+            self.backend.unregister_taggable(configuration.arn)

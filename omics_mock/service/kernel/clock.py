@@ -138,6 +138,20 @@ class VirtualClock:
                 self._state = (offset, scale, anchor + step, since)
         return self.now()
 
+    def set_now(self, instant: _dt.datetime) -> None:
+        """Make ``instant`` the current virtual time (restoring a snapshot; it may be
+        earlier than now). ``ValueError`` for a naive time or one past ``LATEST``."""
+        if instant.tzinfo is None:
+            raise ValueError(f"virtual time is timezone-aware, not {instant.isoformat()}")
+        if instant > LATEST:
+            raise ValueError(f"virtual time cannot be past {LATEST:%Y-%m-%d}: {instant}")
+        with self._lock:
+            _, scale, _, _ = self._state
+            if scale == 1.0:
+                self._state = (instant - _wall(), 1.0, _EPOCH, 0.0)
+            else:  # the scale stands: it is how the server runs, not part of the state
+                self._state = (_ZERO, scale, instant, _time.monotonic())
+
     def sleep(self, seconds: float) -> None:
         """A ``time.sleep`` that moves virtual time instead of waiting."""
         if seconds > 0:

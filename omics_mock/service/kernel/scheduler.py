@@ -4,15 +4,18 @@ An event is a callback with the virtual time it is due at. ``run_due`` calls
 every event whose time has come, oldest first, passing its due time, so state
 changes carry exact timestamps however late the next request arrives. Events
 may schedule further events; those run in the same pass if already due.
+
+An action is a bound method, or a ``functools.partial`` of one, of an object of
+the state (a family, a resource), with arguments that are data or objects of
+the state: never a closure, so that a snapshot can name it (``service.snapshot``).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import heapq
-import itertools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 EventAction = Callable[[_dt.datetime], None]
 
@@ -39,7 +42,8 @@ class Scheduler:
     def __init__(self) -> None:
         # Entries are (due, sequence, event): tuples compare in C, ties in scheduling order.
         self._heap: list[tuple[_dt.datetime, int, Event]] = []
-        self._counter = itertools.count()
+        self._sequence = 0
+        """The next event's sequence number (ties at one instant run in scheduling order)."""
         self.horizon: _dt.datetime | None = None
         """While ``run_due`` runs: the time it brings the state up to (``None`` otherwise).
         An action may put work off until then, when every event due by then has run."""
@@ -49,8 +53,32 @@ class Scheduler:
 
     def schedule(self, due: _dt.datetime, action: EventAction) -> Event:
         event = Event(due, action)
-        heapq.heappush(self._heap, (due, next(self._counter), event))
+        sequence = self._sequence
+        self._sequence = sequence + 1
+        heapq.heappush(self._heap, (due, sequence, event))
         return event
+
+    # -- snapshots -------------------------------------------------------------------------
+
+    @property
+    def next_sequence(self) -> int:
+        return self._sequence
+
+    def entries(self) -> list[tuple[_dt.datetime, int, Event]]:
+        """(due, sequence, event) of every live event, in the order they will run."""
+        return sorted(entry for entry in self._heap if not entry[2].cancelled)
+
+    def load(self, entries: Iterable[tuple[_dt.datetime, int, Event]], next_sequence: int) -> None:
+        """Hold exactly these events (a restored snapshot); ``ValueError`` if they cannot be:
+        a sequence number used twice, or not below ``next_sequence``."""
+        heap = sorted(entries, key=lambda entry: (entry[0], entry[1]))
+        sequences = {sequence for _, sequence, _ in heap}
+        if len(sequences) != len(heap):
+            raise ValueError("two events have the same sequence number")
+        if heap and max(sequences) >= next_sequence:
+            raise ValueError(f"an event's sequence number is not below next ({next_sequence})")
+        self._heap = heap  # a sorted list is a heap
+        self._sequence = next_sequence
 
     def next_due(self) -> _dt.datetime | None:
         """When the next live event is due, if any."""

@@ -251,10 +251,19 @@ class Backend:
 class ServiceState:
     """The state behind one mock (or one server)."""
 
-    def __init__(self, families: Sequence[type[Family]], settings: Settings | None = None) -> None:
+    def __init__(
+        self,
+        families: Sequence[type[Family]],
+        settings: Settings | None = None,
+        *,
+        clock: VirtualClock | None = None,
+        providers: dict[type, Callable[[], Any]] | None = None,
+    ) -> None:
         self.families = tuple(families)
-        self.clock = VirtualClock()
+        self.clock = clock if clock is not None else VirtualClock()
         self.settings = settings if settings is not None else Settings()
+        self.providers: dict[type, Callable[[], Any]] = dict(providers or {})
+        """How ``shared(kind)`` makes some kinds (``provide``); others are made as ``kind()``."""
         self._backends: dict[tuple[str, str], Backend] = {}
         self._shared: dict[type, Any] = {}
         self._shared_events = Scheduler()
@@ -281,19 +290,45 @@ class ServiceState:
     # -- mock-wide resources -------------------------------------------------------------
 
     def shared(self, kind: type[T]) -> T:
-        """The mock-wide instance of ``kind``, made (with no arguments) on first use."""
+        """The mock-wide instance of ``kind``, made on first use (``kind()``, or its provider)."""
         found = self._shared.get(kind)
         if found is None:
             with self._lock:
                 found = self._shared.get(kind)
                 if found is None:
-                    found = self._shared[kind] = kind()
-        return found
+                    found = self._shared[kind] = self.providers.get(kind, kind)()
+        return found  # type: ignore[no-any-return]
 
-    def replace_shared(self, kind: type[T], value: T) -> None:
-        """Use ``value`` as the mock-wide ``kind`` (server mode's download links)."""
+    def provide(self, kind: type[T], make: Callable[[], T]) -> None:
+        """Make the mock-wide ``kind`` with ``make`` (server mode's download links), now and
+        in every state restored into this one."""
         with self._lock:
-            self._shared[kind] = value
+            self.providers[kind] = make
+            self._shared[kind] = make()
+
+    def shared_kinds(self) -> list[tuple[type, Any]]:
+        """The mock-wide instances made so far, with their kinds, in the order they were made."""
+        return list(self._shared.items())
+
+    @property
+    def shared_events(self) -> Scheduler:
+        return self._shared_events
+
+    def adopt(self, incoming: ServiceState, now: _dt.datetime) -> None:
+        """Take everything ``incoming`` holds (a restored snapshot, built on this state's
+        clock and providers) and resume at virtual time ``now``. This object, its clock
+        and its settings object stay the ones callers hold."""
+        if incoming.clock is not self.clock:
+            raise ValueError("a state to adopt must be built on this state's clock")
+        with self._lock:
+            for name in type(self.settings).__dataclass_fields__:
+                setattr(self.settings, name, getattr(incoming.settings, name))
+            for backend in incoming._backends.values():
+                backend.state, backend.settings = self, self.settings
+            self._backends = incoming._backends
+            self._shared = incoming._shared
+            self._shared_events = incoming._shared_events
+            self.clock.set_now(now)
 
     def schedule_shared(self, due: _dt.datetime, action: Callable[[_dt.datetime], None]) -> None:
         """An event on mock-wide state, processed before any request."""

@@ -17,7 +17,7 @@ paging and compacted away once they outnumber live ones.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 from ...wire.traits import DEFAULT_PAGE_SIZE, decode_token, encode_token
@@ -80,6 +80,39 @@ class Store(Generic[T]):
         """Resources in creation order, oldest first."""
         for _, item in list(self._items.values()):
             yield item
+
+    # -- snapshots -------------------------------------------------------------
+
+    @property
+    def next_sequence(self) -> int:
+        return self._next_sequence
+
+    def entries(self) -> list[tuple[int, str, T]]:
+        """(sequence, key, resource) of every resource, oldest first."""
+        return [(sequence, key, item) for key, (sequence, item) in self._items.items()]
+
+    def load(self, entries: Iterable[tuple[int, str, T]], next_sequence: int) -> None:
+        """Hold exactly these resources (a restored snapshot), indexes rebuilt; page tokens
+        handed out before keep their meaning. ``ValueError`` if sequence numbers do not
+        rise, stop below ``next_sequence``, or a key is there twice."""
+        items: dict[str, tuple[int, T]] = {}
+        last = 0
+        for sequence, key, item in entries:
+            if sequence <= last:
+                raise ValueError(f"sequence numbers must rise: {sequence} follows {last}")
+            if key in items:
+                raise ValueError(f"the key {key!r} is there twice")
+            items[key] = (sequence, item)
+            last = sequence
+        if last >= next_sequence:
+            raise ValueError(f"next ({next_sequence}) must be above every sequence ({last})")
+        self._items = items
+        self._sequences = [sequence for sequence, _ in items.values()]
+        self._keys = list(items)
+        self._next_sequence = next_sequence
+        self._tombstones = 0
+        for name, index in list(self._indexes.items()):
+            self.index_by(name, index.value_of)
 
     def _compact(self) -> None:
         pairs = [

@@ -9,7 +9,6 @@ imports share one quota. What a source does is in ``work``.
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Callable
 from typing import Any
 
@@ -33,22 +32,30 @@ JOB_FILTER = {**equal("status"), **CREATED}
 NOUN = {"import": "Import job", "export": "Export job", "activation": "Activation job"}
 ECHOED = {"import": ("roleArn",), "export": ("destination",), "activation": ()}
 SYSTEM_TAGS = (("aws:omics:sampleId", "sampleId"), ("aws:omics:subjectId", "subjectId"))
+DURATIONS = {
+    "import": "read_set_import",
+    "export": "read_set_export",
+    "activation": "read_set_activation",
+}
+"""The ``settings.storage.durations`` field each kind's IN_PROGRESS phase lasts."""
 
 
 class ReadSetJobs(Family):
     """Read set jobs of one account and Region."""
 
     key = "read_set_jobs"
+    SNAPSHOT_WIRING = ("work",)
+    """Made by the constructor: snapshots neither carry nor replace it."""
 
     def __init__(self, backend: Backend) -> None:
         super().__init__(backend)
         self.jobs: Store[Job] = Store("readSetJob", newest_first=False)
-        self.lifecycle = JobLifecycle(backend)
         self.work: dict[str, JobWork] = {
             "import": ImportWork(backend),
             "export": ExportWork(backend),
             "activation": ActivationWork(backend),
         }
+        self.lifecycle = JobLifecycle(backend, self.work, DURATIONS)
 
     def find(self, store_id: str, job_id: str, kind: str) -> Job:
         self.backend.get(SequenceStores).get(store_id)
@@ -78,19 +85,10 @@ class ReadSetJobs(Family):
                 request={m: req[m] for m in ("roleArn", "destination") if m in req},
             )
             self.jobs.add(job.id, job)
-            self.lifecycle.submit(job, self.work[kind], self._duration(kind), job.creation_time)
+            self.lifecycle.submit(job, job.creation_time)
             return job
 
         return once_per_token(self.backend, operation_name, req, new)
-
-    def _duration(self, kind: str) -> Callable[[], _dt.timedelta]:
-        durations = self.backend.settings.storage.durations
-        attribute = {
-            "import": "read_set_import",
-            "export": "read_set_export",
-            "activation": "read_set_activation",
-        }[kind]
-        return lambda: getattr(durations, attribute)
 
     def _listing(self, kind: str, req: Params) -> Listing:
         store = self.backend.get(SequenceStores).get(req[STORE])

@@ -12,7 +12,7 @@ UPLOAD_FAILED read sets are a ConflictException. An ACTIVE read set not read for
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable
+import functools
 from typing import Any
 
 from ...wire.errors import (
@@ -149,22 +149,18 @@ class ReadSets(Family):
         if read_set.status == ACTIVE:
             self.make_active(read_set, read_set.creation_time)
 
-    def process(
-        self, read_set: ReadSet, due: _dt.datetime, failure: Callable[[], str | None]
-    ) -> None:
-        """PROCESSING_UPLOAD ends at ``due``: ACTIVE, or UPLOAD_FAILED if ``failure()`` says."""
+    def process(self, read_set: ReadSet, due: _dt.datetime, failure: str | None) -> None:
+        """PROCESSING_UPLOAD ends at ``due``: ACTIVE, or UPLOAD_FAILED with ``failure``."""
+        self.backend.scheduler.schedule(due, functools.partial(self._processed, read_set, failure))
 
-        def end(at: _dt.datetime) -> None:
-            if read_set.removed or read_set.status != PROCESSING_UPLOAD:
-                return
-            message = failure()
-            if message:
-                read_set.status, read_set.status_message = UPLOAD_FAILED, message
-                self.to_fallback(read_set)
-            else:
-                self.make_active(read_set, at)
-
-        self.backend.scheduler.schedule(due, end)
+    def _processed(self, read_set: ReadSet, failure: str | None, at: _dt.datetime) -> None:
+        if read_set.removed or read_set.status != PROCESSING_UPLOAD:
+            return
+        if failure:
+            read_set.status, read_set.status_message = UPLOAD_FAILED, failure
+            self.to_fallback(read_set)
+        else:
+            self.make_active(read_set, at)
 
     def to_fallback(self, read_set: ReadSet) -> None:
         """An upload that failed leaves its files at the store's ``fallbackLocation``
@@ -199,18 +195,19 @@ class ReadSets(Family):
         if read_set.archive_event is not None:
             read_set.archive_event.cancel()
         after = self.backend.settings.storage.durations.archive_after
-
-        def check(at: _dt.datetime) -> None:
-            read_set.archive_event = None
-            if read_set.removed or read_set.status != ACTIVE:
-                return
-            last = read_set.last_access or read_set.creation_time
-            if last + after > at:  # read since: check again later
-                self._schedule_archive(read_set, last)
-            else:
-                self.archive(read_set)
-
+        check = functools.partial(self._archive_check, read_set, after)
         read_set.archive_event = self.backend.scheduler.schedule(since + after, check)
+
+    def _archive_check(self, read_set: ReadSet, after: _dt.timedelta, at: _dt.datetime) -> None:
+        """Unused for ``after`` by ``at``: ARCHIVED; read since: check again later."""
+        read_set.archive_event = None
+        if read_set.removed or read_set.status != ACTIVE:
+            return
+        last = read_set.last_access or read_set.creation_time
+        if last + after > at:
+            self._schedule_archive(read_set, last)
+        else:
+            self.archive(read_set)
 
     def archive(self, read_set: ReadSet) -> None:
         """ACTIVE -> ARCHIVED (unused for ``archive_after``, or the control API)."""
@@ -226,8 +223,11 @@ class ReadSets(Family):
             read_set.archive_event.cancel()
         delay = self.backend.settings.storage.durations.read_set_deleting
         self.backend.scheduler.schedule(
-            self.backend.clock.now() + delay, lambda _at: self.forget(read_set)
+            self.backend.clock.now() + delay, functools.partial(self._deleted, read_set)
         )
+
+    def _deleted(self, read_set: ReadSet, at: _dt.datetime) -> None:
+        self.forget(read_set)
 
     def forget(self, read_set: ReadSet) -> None:
         self.stored(read_set.store_id).remove(read_set.id)

@@ -227,7 +227,7 @@ class ReadSetUploads(Family):
         read_sets = backend.get(ReadSets)
         read_sets.add(read_set)
         delay = backend.settings.storage.durations.upload_processing
-        read_sets.process(read_set, now + delay, lambda: upload.failure)
+        read_sets.process(read_set, now + delay, upload.failure)
         return read_set
 
     # -- control API ------------------------------------------------------------------------

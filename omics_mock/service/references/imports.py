@@ -41,7 +41,9 @@ class ReferenceImports(Family):
     def __init__(self, backend: Backend) -> None:
         super().__init__(backend)
         self.jobs: Store[Job] = Store("referenceImportJob", newest_first=False)
-        self.lifecycle = JobLifecycle(backend)
+        self.lifecycle = JobLifecycle(
+            backend, {"referenceImport": self}, {"referenceImport": "reference_import"}
+        )
 
     def find(self, store_id: str, job_id: str) -> Job:
         self.backend.get(References).get_store(store_id)
@@ -84,9 +86,7 @@ class ReferenceImports(Family):
             request={"roleArn": req["roleArn"]},
         )
         self.jobs.add(job.id, job)
-        self.lifecycle.submit(
-            job, self, lambda: storage.durations.reference_import, job.creation_time
-        )
+        self.lifecycle.submit(job, job.creation_time)
         return job
 
     @operation("GetReferenceImportJob")

@@ -9,6 +9,8 @@ read set names it. GetReference serves part ``n`` of the source (FASTA) or its
 
 from __future__ import annotations
 
+import datetime as _dt
+import functools
 from typing import Any
 
 from ...wire.errors import (
@@ -174,8 +176,11 @@ class References(Family):
         reference.status = DELETING
         reference.update_time = now = self.backend.clock.now()
         delay = self.backend.settings.storage.durations.reference_deleting
-        self.backend.scheduler.schedule(now + delay, lambda _at: self.forget(reference))
+        self.backend.scheduler.schedule(now + delay, functools.partial(self._deleted, reference))
         return {}
+
+    def _deleted(self, reference: Reference, at: _dt.datetime) -> None:
+        self.forget(reference)
 
     # -- lifecycle (imports, control API) ---------------------------------------------------
 

@@ -61,6 +61,8 @@ class RunArtifacts(Family):
     """Artefacts of the runs of one account and Region."""
 
     key = "run_artifacts"
+    SNAPSHOT_WIRING = ("_declared",)
+    """A cache, filled again as runs are rendered: snapshots do not carry it."""
 
     def __init__(self, backend: Backend) -> None:
         super().__init__(backend)

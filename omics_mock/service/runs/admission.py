@@ -16,19 +16,20 @@ class AdmissionQueue:
     def __init__(self) -> None:
         self._pools: dict[str | None, list[tuple[int, int, Run]]] = {}
         self._queued: set[int] = set()
+        """``sequence`` of each waiting run (heaps may still hold runs no longer waiting)."""
 
     def add(self, run: Run) -> None:
         heapq.heappush(
             self._pools.setdefault(run.run_group_id, []), (-run.priority, run.sequence, run)
         )
-        self._queued.add(id(run))
+        self._queued.add(run.sequence)
 
     def discard(self, run: Run) -> None:
         """Forget a run (lazily: it is skipped when it reaches the head)."""
-        self._queued.discard(id(run))
+        self._queued.discard(run.sequence)
 
     def __contains__(self, run: Run) -> bool:
-        return id(run) in self._queued
+        return run.sequence in self._queued
 
     def __len__(self) -> int:
         return len(self._queued)
@@ -37,7 +38,7 @@ class AdmissionQueue:
         """The best waiting run of each pool."""
         heads = []
         for pool_id, heap in list(self._pools.items()):
-            while heap and id(heap[0][2]) not in self._queued:
+            while heap and heap[0][2].sequence not in self._queued:
                 heapq.heappop(heap)
             if heap:
                 heads.append(heap[0][2])
@@ -48,7 +49,7 @@ class AdmissionQueue:
     def pop(self, run: Run) -> None:
         heap = self._pools[run.run_group_id]
         heapq.heappop(heap)
-        self._queued.discard(id(run))
+        self._queued.discard(run.sequence)
 
 
 class Usage:

@@ -47,6 +47,7 @@ class Runs(Family):
     """Runs of one account and Region."""
 
     key = "runs"
+    """A cache, filled again as runs start: snapshots do not carry it."""
 
     def __init__(self, backend: Backend) -> None:
         super().__init__(backend)
@@ -58,7 +59,6 @@ class Runs(Family):
         self.steering = backend.state.shared(RunSteering)
         self._removable: collections.deque[str] = collections.deque()
         self._sequence = 0
-        self._templates: dict[tuple[str, str, str | None], tuple[TaskTemplate, ...]] = {}
 
     def get(self, run_id: str) -> Run:
         run = self.store.get(run_id)
@@ -272,14 +272,13 @@ class Runs(Family):
     # -- internals ----------------------------------------------------------------------------
 
     def _task_templates(self, plan: RunPlan) -> tuple[TaskTemplate, ...]:
-        version_name = plan.version.name if plan.version is not None else None
-        key = (plan.workflow.arn, plan.definition.digest or "", version_name)
-        templates = self._templates.get(key)
-        if templates is None:
-            gpu = plan.definition.accelerators == "GPU"
-            templates = templates_for(plan.definition, gpu)
-            self._templates[key] = templates
-        return templates
+        """The definition's task templates, made at its first run."""
+        definition = plan.definition
+        known: tuple[TaskTemplate, ...] | None = definition.task_templates
+        if known is None:
+            known = templates_for(definition, definition.accelerators == "GPU")
+            definition.task_templates = known
+        return known
 
     def _oldest_removable(self) -> Run | None:
         while self._removable:

@@ -153,16 +153,20 @@ class RunSimulation:
             if answer is None:
                 continue
             limit, reason, message = answer
-
-            def expire(when: _dt.datetime, reason: str = reason, message: str = message) -> None:
-                if run.is_active and not run.removed:
-                    self.fail(run, when, reason, message, immediately=False)
-
+            expire = functools.partial(self._expire, run, reason, message)
             self.backend.scheduler.schedule(at + limit, expire)
+
+    def _expire(self, run: Run, reason: str, message: str, at: _dt.datetime) -> None:
+        """A deadline passed: the run fails if it is still active."""
+        if run.is_active and not run.removed:
+            self.fail(run, at, reason, message, immediately=False)
 
     # -- phase changes ---------------------------------------------------------------
 
+    # Each phase change is a scheduled event (``_schedule``): its first step forgets it.
+
     def _become_eligible(self, run: Run, at: _dt.datetime) -> None:
+        run.next_event = None
         for message in self.events.publish(AdmissionVeto(run)):
             if message is not None:
                 run.record_failure(message[:64], message)
@@ -173,12 +177,14 @@ class RunSimulation:
         self.admit(at)
 
     def _begin_running(self, run: Run, at: _dt.datetime) -> None:
+        run.next_event = None
         self.events.publish(RunStartsWork(run, at))
         self._change(run, at, lambda: run.start_running(at))
         if not run.held:
             self._schedule(run, at + run.running_duration, self._begin_stopping)
 
     def _begin_stopping(self, run: Run, at: _dt.datetime) -> None:
+        run.next_event = None
         end_status = run.outcome.status
         if end_status == FAILED:
             run.record_failure(run.outcome.reason, run.outcome.message)
@@ -192,6 +198,7 @@ class RunSimulation:
         self._schedule(run, at + (run.timing.stopping or _ZERO), self._finish)
 
     def _finish(self, run: Run, at: _dt.datetime) -> None:
+        run.next_event = None
         self._check_export(run)
         self._change(run, at, lambda: run.finish(at))
         self._after_end(run, at)
@@ -239,11 +246,8 @@ class RunSimulation:
     def _schedule(
         self, run: Run, due: _dt.datetime, action: Callable[[Run, _dt.datetime], None]
     ) -> None:
-        def fire(at: _dt.datetime) -> None:
-            run.next_event = None
-            action(run, at)
-
-        run.next_event = self.backend.scheduler.schedule(due, fire)
+        """``action`` (a phase change, which forgets ``run.next_event`` first) at ``due``."""
+        run.next_event = self.backend.scheduler.schedule(due, functools.partial(action, run))
 
     def _change(self, run: Run, at: _dt.datetime, change: Callable[[], None]) -> None:
         before = run.status

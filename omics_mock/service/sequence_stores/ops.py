@@ -11,6 +11,7 @@ policy is addressed by its access point ARN.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 
 from ...wire.errors import (
     ConflictException,
@@ -155,9 +156,12 @@ class SequenceStores(Family):
             return {}
         store.status = DELETING
         self.backend.scheduler.schedule(
-            self.backend.clock.now() + delay, lambda _at: self.remove(store)
+            self.backend.clock.now() + delay, functools.partial(self._deleted, store)
         )
         return {}
+
+    def _deleted(self, store: SequenceStore, at: _dt.datetime) -> None:
+        self.remove(store)
 
     # -- S3 access policies ----------------------------------------------------------------
 

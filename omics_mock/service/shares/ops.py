@@ -8,6 +8,7 @@ package imports none of their families.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from typing import Any
 
@@ -133,14 +134,13 @@ class Shares(Family):
             )
         now = self.backend.clock.now()
         share.status, share.update_time = ACTIVATING, now
-
-        def activate(at: _dt.datetime) -> None:
-            if share.status == ACTIVATING:
-                share.status, share.update_time = ACTIVE, at
-
         due = now + self.backend.settings.durations.share_activating
-        self.backend.state.schedule_shared(due, activate)
+        self.backend.state.schedule_shared(due, functools.partial(self._activated, share))
         return {"status": share.status}
+
+    def _activated(self, share: Share, at: _dt.datetime) -> None:
+        if share.status == ACTIVATING:
+            share.status, share.update_time = ACTIVE, at
 
     @operation("GetShare")
     def get_share(self, req: Params) -> dict[str, Any]:
@@ -174,12 +174,11 @@ class Shares(Family):
             return {"status": share.status}
         now = self.backend.clock.now()
         share.status, share.update_time = DELETING, now
-
-        def finish(at: _dt.datetime) -> None:
-            share.status, share.update_time = DELETED, at
-
-        self.backend.state.schedule_shared(now, finish)
+        self.backend.state.schedule_shared(now, functools.partial(self._deleted, share))
         return {"status": DELETING}
+
+    def _deleted(self, share: Share, at: _dt.datetime) -> None:
+        share.status, share.update_time = DELETED, at
 
     @reacts_to(SharedResourceRemoved)
     def resource_removed(self, notice: SharedResourceRemoved) -> None:

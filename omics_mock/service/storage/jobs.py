@@ -11,7 +11,8 @@ starting and finishing a source does (``JobWork``).
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Iterable
+import functools
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -144,42 +145,59 @@ def check_concurrency(backend: Backend, group: str, limit: int) -> None:
 
 
 class JobLifecycle:
-    """Schedules every job's status changes for one backend."""
+    """Schedules every job's status changes for one backend.
 
-    def __init__(self, backend: Backend) -> None:
-        self.backend = backend
+    ``work`` says what each kind of job does to its sources; ``durations`` names,
+    per kind, the ``settings.storage.durations`` field its IN_PROGRESS phase lasts
+    (read when the job starts).
+    """
 
-    def submit(
-        self, job: Job, work: JobWork, duration: Callable[[], _dt.timedelta], now: _dt.datetime
+    SNAPSHOT_WIRING = ("work", "durations")
+    """Made by the family that owns the lifecycle: snapshots neither carry nor replace them."""
+
+    def __init__(
+        self, backend: Backend, work: Mapping[str, JobWork], durations: Mapping[str, str]
     ) -> None:
+        self.backend = backend
+        self.work = work
+        self.durations = durations
+
+    def submit(self, job: Job, now: _dt.datetime) -> None:
+        """SUBMITTED for ``durations.job_starting``, then IN_PROGRESS."""
         starting = self.backend.settings.storage.durations.job_starting
+        job.next_event = self.backend.scheduler.schedule(
+            now + starting, functools.partial(self._start, job)
+        )
 
-        def start(at: _dt.datetime) -> None:
-            job.status, job.status_message = IN_PROGRESS, JOB_MESSAGES[IN_PROGRESS]
-            for source in job.sources:
-                source.status, source.status_message = IN_PROGRESS, SOURCE_MESSAGES[IN_PROGRESS]
-                work.begin(job, source, at)
-            job.next_event = self.backend.scheduler.schedule(at + duration(), finish)
+    def _start(self, job: Job, at: _dt.datetime) -> None:
+        work = self.work[job.kind]
+        job.status, job.status_message = IN_PROGRESS, JOB_MESSAGES[IN_PROGRESS]
+        for source in job.sources:
+            source.status, source.status_message = IN_PROGRESS, SOURCE_MESSAGES[IN_PROGRESS]
+            work.begin(job, source, at)
+        duration = getattr(self.backend.settings.storage.durations, self.durations[job.kind])
+        job.next_event = self.backend.scheduler.schedule(
+            at + duration, functools.partial(self._finish, job)
+        )
 
-        def finish(at: _dt.datetime) -> None:
-            job.next_event = None
-            for source in job.sources:
-                if source.status in (FINISHED, FAILED) and not source.forced_failure:
-                    continue  # ended when it started (nothing to do)
-                problem = source.forced_failure or work.finish(job, source, at)
-                source.status = FAILED if problem else FINISHED
-                source.status_message = short(problem) if problem else None
-            failed = sum(1 for source in job.sources if source.status == FAILED)
-            status = (
-                COMPLETED
-                if not failed
-                else FAILED
-                if failed == len(job.sources)
-                else COMPLETED_WITH_FAILURES
-            )
-            self.end(job, status, at)
-
-        job.next_event = self.backend.scheduler.schedule(now + starting, start)
+    def _finish(self, job: Job, at: _dt.datetime) -> None:
+        job.next_event = None
+        work = self.work[job.kind]
+        for source in job.sources:
+            if source.status in (FINISHED, FAILED) and not source.forced_failure:
+                continue  # ended when it started (nothing to do)
+            problem = source.forced_failure or work.finish(job, source, at)
+            source.status = FAILED if problem else FINISHED
+            source.status_message = short(problem) if problem else None
+        failed = sum(1 for source in job.sources if source.status == FAILED)
+        status = (
+            COMPLETED
+            if not failed
+            else FAILED
+            if failed == len(job.sources)
+            else COMPLETED_WITH_FAILURES
+        )
+        self.end(job, status, at)
 
     def end(self, job: Job, status: str, at: _dt.datetime) -> None:
         job.status, job.status_message = status, JOB_MESSAGES[status]

@@ -42,6 +42,9 @@ class Definition:
     definition_uri: str | None = None
     definition_repository: dict[str, Any] | None = None
     bundle: DefinitionBundle | None = None
+    task_templates: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
+    """The tasks its runs execute, made at its first run and shared by all of them
+    (``runs.declared_tasks``)."""
 
     @property
     def readme(self) -> str | None:

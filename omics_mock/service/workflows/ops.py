@@ -13,6 +13,7 @@ caller is found with ``workflowOwnerId`` while the share is ACTIVE.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from typing import Any
 
 from ...wire.errors import AccessDeniedException, ConflictException, ServiceQuotaExceededException
@@ -256,15 +257,14 @@ class Workflows(Family):
 
     def _schedule_creation(self, resource: Resource) -> None:
         due = self.backend.clock.now() + self.backend.settings.durations.workflow_creating
+        self.backend.scheduler.schedule(due, functools.partial(self._created, resource))
 
-        def created(at: _dt.datetime) -> None:
-            resource.finish_creating()
-            if resource.status in (ACTIVE, FAILED):
-                workflow = getattr(resource, "workflow", resource)
-                version = resource if resource is not workflow else None
-                self._announce(workflow, version, resource.status, at)
-
-        self.backend.scheduler.schedule(due, created)
+    def _created(self, resource: Resource, at: _dt.datetime) -> None:
+        resource.finish_creating()
+        if resource.status in (ACTIVE, FAILED):
+            workflow = getattr(resource, "workflow", resource)
+            version = resource if resource is not workflow else None
+            self._announce(workflow, version, resource.status, at)
 
     def _announce(self, workflow: Any, version: Any, status: str, at: _dt.datetime) -> None:
         self.backend.events.publish(WorkflowStatusChanged(workflow, version, status, at))
@@ -272,7 +272,10 @@ class Workflows(Family):
     def _schedule_update(self, resource: Resource) -> None:
         resource.begin_update()
         due = self.backend.clock.now() + self.backend.settings.durations.workflow_updating
-        self.backend.scheduler.schedule(due, lambda _at: resource.finish_update())
+        self.backend.scheduler.schedule(due, functools.partial(self._updated, resource))
+
+    def _updated(self, resource: Resource, at: _dt.datetime) -> None:
+        resource.finish_update()
 
     def _add_exports(
         self, output: dict[str, Any], workflow: Workflow, resource: Resource, exports: list[str]
