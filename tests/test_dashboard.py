@@ -112,7 +112,7 @@ def test_state_shows_the_other_resources(omics_server: ThreadedServer, world: Wo
     assert (workflow["id"], [v["name"] for v in workflow["versions"]]) == (world.workflow, ["v2"])
     for kind in ("run_caches", "sequence_stores", "reference_stores"):
         assert backend[kind]["total"] == 1, kind
-    for kind in ("read_sets", "references", "variant_stores", "annotation_stores"):
+    for kind in ("read_sets", "references", "variant_stores", "annotation_stores", "jobs"):
         assert backend[kind] == {"total": 0, "items": []}, kind
 
 

@@ -20,6 +20,7 @@ from omics_mock.server import ThreadedServer
 from .browser import Browser, Page, find_chromium
 from .dashboard_world import TASKS, World, many_runs, populate
 from .helpers import OUT, ROLE
+from .server_http import call
 
 CHROMIUM = find_chromium()
 pytestmark = pytest.mark.skipif(
@@ -109,6 +110,20 @@ def test_the_other_resources_are_listed(page: Page, world: World) -> None:
     assert "cohort" in cards["Batches"] and "PROCESSED" in cards["Batches"]
     assert "v2" in cards["Workflows"]
     assert "grch38" in cards["Reference stores"] and "cohort" in cards["Sequence stores"]
+    assert cards["Jobs"].startswith("Jobs (0)")
+
+
+def test_a_reset_empties_the_page_and_its_account_selector(
+    page: Page, omics_server: ThreadedServer
+) -> None:
+    options = "document.querySelectorAll('#scope option').length"
+    assert page.evaluate(options) == 2  # every account and Region, and the one used
+    status, _, _ = call(omics_server, "POST", "/_omics_mock/reset")
+    assert status == 200
+    page.wait_for(f"document.querySelectorAll('tr.run').length === 0 && {options} === 1")
+    assert "No account or Region has been used yet" in page.evaluate(
+        "document.getElementById('backends').textContent"
+    )
 
 
 def test_a_timeline_has_one_bar_per_task(page: Page, world: World) -> None:

@@ -13,6 +13,8 @@ from omics_mock.pytest_plugin import omics_client_for
 
 from .dashboard_world import TASKS, World, populate
 from .helpers import OUT, ROLE
+from .snapshot_world import OWNER, build_world
+from .snapshot_world import client as snapshot_client
 
 
 class Tree(HTMLParser):
@@ -211,6 +213,29 @@ def test_displays_change_nothing() -> None:
 def test_overview_is_the_dashboards_data(omics_mock: OmicsMock, world: World) -> None:
     [backend] = omics_mock.overview(status="RUNNING")["backends"]
     assert [run["id"] for run in backend["runs"]["items"]] == [world.runs["RUNNING"]]
+
+
+def test_overview_lists_the_jobs_of_both_planes() -> None:
+    with mock_omics() as mock:
+        world = build_world(mock)
+        mock.clock.scale = 0
+        omics = snapshot_client()
+        store = {"sequenceStoreId": world.store}
+        references = {"referenceStoreId": world.reference_store}
+        listed = {
+            "read set import": omics.list_read_set_import_jobs(**store)["importJobs"],
+            "read set export": omics.list_read_set_export_jobs(**store)["exportJobs"],
+            "reference import": omics.list_reference_import_jobs(**references)["importJobs"],
+            "variant import": omics.list_variant_import_jobs()["variantImportJobs"],
+        }
+        [backend] = [b for b in mock.overview()["backends"] if b["account_id"] == OWNER]
+        jobs = backend["jobs"]
+    shown = {(job["kind"], job["id"], job["status"]) for job in jobs["items"]}
+    expected = {(kind, job["id"], job["status"]) for kind, items in listed.items() for job in items}
+    assert shown == expected and jobs["total"] == len(expected) == 5
+    times = [job["creation_time"] for job in jobs["items"]]
+    assert times == sorted(times, reverse=True)
+    assert all(job["parts"] == 1 for job in jobs["items"])
 
 
 @pytest.mark.parametrize(

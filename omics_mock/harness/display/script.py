@@ -120,6 +120,8 @@ function render(state, detail) {
   $("clock-offset").textContent = dur(clock.offset_seconds);
   $("clock-scale").textContent = String(clock.scale);
   const totals = {}; let all = 0; let matching = 0;
+  if (!view.scope) view.scopes.clear();  // every account and Region is in the state
+  else if (!state.backends.length) { view.scope = ""; view.scopes.clear(); }  // gone (reset)
   for (const backend of state.backends) {
     view.scopes.set(backend.account_id + "/" + backend.region, true);
     all += backend.runs.total;
@@ -265,6 +267,9 @@ function renderBackend(backend) {
       esc(s.id), esc(s.name), badge(s.status), esc(s.size_bytes)]),
     card("Annotation stores", backend.annotation_stores, ["id", "name", "status", "versions"],
       (s) => [esc(s.id), esc(s.name), badge(s.status), esc(s.versions)]),
+    card("Jobs", backend.jobs, ["id", "kind", "store", "status", "sources", "started", "ended"],
+      (j) => [esc(j.id), esc(j.kind), esc(j.store_id), badge(j.status), esc(j.parts),
+        esc(j.creation_time), esc(j.completion_time || "")]),
   ];
   return '<section class="backend" data-account="' + esc(backend.account_id) +
     '" data-region="' + esc(backend.region) + '"><h2>Account ' + esc(backend.account_id) +

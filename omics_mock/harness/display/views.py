@@ -4,7 +4,9 @@
 them, newest first, optionally of one status, with their phases and tasks; counts
 by status), workflows and versions, run groups (runs queued and running), batches
 (submission and run counters), run caches, storage (sequence stores, read sets,
-reference stores, references) and analytics (variant and annotation stores).
+reference stores, references), analytics (variant and annotation stores) and the
+jobs of both planes (read set imports, exports and activations, reference imports,
+variant and annotation imports), newest first.
 
 Read-only: each account and Region is caught up with virtual time under its lock,
 as any request does, and then only read. Nothing is created (no backend for an
@@ -19,9 +21,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ...service.analytics_jobs.annotation_imports import AnnotationImports
+from ...service.analytics_jobs.variant_imports import VariantImports
 from ...service.annotation_stores.ops import AnnotationStores
 from ...service.batches.ops import Batches
+from ...service.read_set_jobs.ops import ReadSetJobs
 from ...service.read_sets.ops import ReadSets
+from ...service.references.imports import ReferenceImports
 from ...service.references.ops import References
 from ...service.run_caches.ops import RunCaches
 from ...service.run_groups.ops import RunGroups
@@ -105,6 +111,7 @@ def backend_view(
         }
         view.update(_storage(backend))
         view.update(_analytics(backend))
+        view["jobs"] = _jobs(backend)
     return view
 
 
@@ -261,3 +268,41 @@ def _analytics(backend: Backend) -> dict[str, Any]:
 def _chain(stores: Iterable[Any]) -> Iterable[Any]:
     for store in list(stores):
         yield from store.values()
+
+
+JOB_KINDS = {
+    "import": "read set import",
+    "export": "read set export",
+    "activation": "read set activation",
+    "referenceImport": "reference import",
+    "variant": "variant import",
+    "annotation": "annotation import",
+}
+"""How the dashboard names each kind of job."""
+
+
+def _jobs(backend: Backend) -> dict[str, Any]:
+    """Storage and analytics jobs of every kind together, newest first."""
+    jobs: list[Any] = [
+        *backend.get(ReadSetJobs).jobs.values(),
+        *backend.get(ReferenceImports).jobs.values(),
+        *backend.get(VariantImports).jobs.values(),
+        *backend.get(AnnotationImports).jobs.values(),
+    ]
+    jobs.reverse()  # among jobs made at one moment, the later first
+    jobs.sort(key=lambda job: job.creation_time, reverse=True)
+
+    def render(job: Any) -> dict[str, Any]:
+        parts = job.sources if hasattr(job, "sources") else job.items
+        return {
+            "id": job.id,
+            "kind": JOB_KINDS[job.kind],
+            "store_id": job.store_id,
+            "status": job.status,
+            "status_message": job.status_message,
+            "creation_time": job.creation_time,
+            "completion_time": job.completion_time,
+            "parts": len(parts),
+        }
+
+    return capped(jobs, render)
