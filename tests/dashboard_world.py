@@ -46,6 +46,20 @@ class World:
     """Run ID by the status the run is left in (``"RUNNING"``: the held one)."""
 
 
+def start_run(omics: Any, workflow: str, name: str, **more: Any) -> str:
+    """The ID of a new run of ``workflow`` named ``name`` (also its ``sample``)."""
+    return str(
+        omics.start_run(
+            workflowId=workflow,
+            roleArn=ROLE,
+            outputUri=OUT,
+            name=name,
+            parameters={"sample": name},
+            **more,
+        )["id"]
+    )
+
+
 def populate(omics: Any, control: Control) -> World:
     """Make the state (see the module); the clock is left still (scale 0)."""
     control.clock.scale = 0
@@ -58,16 +72,7 @@ def populate(omics: Any, control: Control) -> World:
     omics.create_reference_store(name="grch38")
 
     def start(name: str, **more: Any) -> str:
-        return str(
-            omics.start_run(
-                workflowId=workflow,
-                roleArn=ROLE,
-                outputUri=OUT,
-                name=name,
-                parameters={"sample": name},
-                **more,
-            )["id"]
-        )
+        return start_run(omics, workflow, name, **more)
 
     runs = {"COMPLETED": start("done"), "FAILED": start("broken")}
     control.runs.set_outcome(runs["FAILED"], ("FAILED", "OutOfMemory"))

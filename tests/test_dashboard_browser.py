@@ -18,8 +18,7 @@ import pytest
 from omics_mock.server import ThreadedServer
 
 from .browser import Browser, Page, find_chromium
-from .dashboard_world import TASKS, World, many_runs, populate
-from .helpers import OUT, ROLE
+from .dashboard_world import TASKS, World, many_runs, populate, start_run
 from .server_http import call
 
 CHROMIUM = find_chromium()
@@ -212,13 +211,7 @@ def test_names_are_shown_as_text(
     browser: Browser, omics_server: ThreadedServer, omics_server_client: Any, world: World
 ) -> None:
     evil = '<img src=x onerror="document.body.dataset.pwned = 1">'
-    run = omics_server_client.start_run(
-        workflowId=world.workflow,
-        roleArn=ROLE,
-        outputUri=OUT,
-        name=evil,
-        parameters={"sample": "x"},
-    )["id"]
+    run = start_run(omics_server_client, world.workflow, evil)
     opened = browser.open(omics_server.url + "/_omics_mock/")
     try:
         opened.wait_for(f"document.querySelector('{run_selector(run, '.name')}') !== null")

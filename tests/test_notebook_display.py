@@ -11,7 +11,7 @@ from omics_mock import OmicsMock, mock_omics
 from omics_mock.harness.display import table
 from omics_mock.pytest_plugin import omics_client_for
 
-from .dashboard_world import TASKS, World, populate
+from .dashboard_world import TASKS, World, populate, start_run
 from .helpers import OUT, ROLE
 from .snapshot_world import OWNER, build_world
 from .snapshot_world import client as snapshot_client
@@ -73,13 +73,7 @@ def test_rows_are_capped_with_a_note(omics_mock: OmicsMock, omics: Any, world: W
 
 def test_a_malicious_name_is_text(omics_mock: OmicsMock, omics: Any, world: World) -> None:
     evil = "<script>alert(1)</script>"
-    run = omics.start_run(
-        workflowId=world.workflow,
-        roleArn=ROLE,
-        outputUri=OUT,
-        name=evil,
-        parameters={"sample": "x"},
-    )["id"]
+    run = start_run(omics, world.workflow, evil)
     shown = omics_mock._repr_html_()
     assert evil not in shown and "&lt;script&gt;alert(1)&lt;/script&gt;" in shown
     assert not [tag for tag, _ in Tree(shown).tags if tag == "script"]
