@@ -229,11 +229,11 @@ def _type_rule(hint: Any) -> Convert:
     known = _BY_TYPE.get(hint)
     if known is not None:
         return known
-    if isinstance(hint, type):
-        return _instance_of(hint)
     origin = typing.get_origin(hint)
     if isinstance(origin, type):  # dict[str, float]: a dict of any content
         return _instance_of(origin)
+    if isinstance(hint, type):  # after generics: Python 3.10 calls dict[str, float] a type
+        return _instance_of(hint)
     raise TypeError(f"no check for a field of type {hint}")
 
 
