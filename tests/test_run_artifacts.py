@@ -288,6 +288,9 @@ def test_cache_entries_are_written_and_a_later_run_hits_them(world: World) -> No
     hits = world.omics.list_run_tasks(id=second["id"])["items"]
     assert all(t["cacheHit"] for t in hits)
     assert {t["cacheS3Uri"].rstrip("/") for t in hits} == {f"{location}/{f}" for f in folders}
+    folder = world.omics.get_run_cache(id=cache["id"])["cacheS3Uri"]
+    assert folder == f"{location}/{cache_uuid}/"
+    assert len(world.objects(f"{folder}{first['id']}/")) == len(entries)
     stream = f"runCache/{cache['id']}/{cache_uuid}"
     logged = [json.loads(m)["logMessage"] for m in world.messages(stream)]
     assert logged.count("CACHE_MISS") == 2 and logged.count("CACHE_ENTRY_CREATED") == 2
