@@ -6,12 +6,12 @@ a test scripted them (``script``); sizes in summaries are the bytes written.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..runs.model import Run
 from ..runs.tasks import TaskTemplate
 from .declared import FILES, VALUE, Declared, Output
+from .jsontext import indented
 from .script import Script, ScriptedOutput
 
 OutputFile = tuple[str, bytes]
@@ -122,7 +122,7 @@ def _default_value(type_name: str) -> Any:
 
 
 def summary_body(summary: Any) -> bytes:
-    return json.dumps(summary, indent=2).encode()
+    return indented(summary).encode()
 
 
 def task_lines(script: Script, task_name: str, task_id: str, template: TaskTemplate) -> list[str]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, NamedTuple
 
+_UTC = _dt.timezone.utc
+
 RANK_START = 0
 """Items of the run's first phases (PENDING, STARTING, RUNNING)."""
 RANK_TASKS = 1
@@ -61,11 +63,15 @@ def epoch_ms(at: _dt.datetime) -> int:
 
 def iso_ms(at: _dt.datetime) -> str:
     """``2024-10-20T07:02:53.000Z``: always three fractional digits (run_analyzer parses it)."""
-    return at.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + (
-        f"{at.microsecond // 1000:03d}Z"
-    )
+    at = at.astimezone(_UTC)
+    if at.year < 1000:  # strftime does not pad the year; isoformat does
+        return at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
+    return at.isoformat(timespec="milliseconds")[:23] + "Z"
 
 
 def iso_seconds(at: _dt.datetime) -> str:
     """``2022-10-20T22:07:35Z``, the EventBridge envelope's ``time``."""
-    return at.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    at = at.astimezone(_UTC)
+    if at.year < 1000:
+        return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return at.isoformat(timespec="seconds")[:19] + "Z"

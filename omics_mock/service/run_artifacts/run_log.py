@@ -8,10 +8,10 @@ are omics-mock's choice (UNCONFIRMED), in the same style.
 from __future__ import annotations
 
 import functools
-import json
 
 from ..runs.model import Run
 from ..runs.tasks import Task
+from .jsontext import quoted
 
 WORKFLOW_TIMEOUT_MINUTES = 10080
 _TASK_CODES = {
@@ -28,9 +28,15 @@ _END_CODES = {
 }
 
 
-@functools.lru_cache(maxsize=4096)
 def entry(run_status: str, code: str, message: str) -> str:
-    return json.dumps({"runStatus": run_status, "logMessage": code, "message": message})
+    """``{"runStatus": ..., "logMessage": ..., "message": ...}`` as ``json.dumps`` writes it."""
+    return _opening(run_status, code) + quoted(message) + "}"
+
+
+@functools.lru_cache(maxsize=256)
+def _opening(run_status: str, code: str) -> str:
+    """The fixed part of an entry: everything before the message's text."""
+    return f'{{"runStatus": {quoted(run_status)}, "logMessage": {quoted(code)}, "message": '
 
 
 def start_lines(run: Run, status: str) -> list[str]:

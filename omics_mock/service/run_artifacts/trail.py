@@ -11,7 +11,6 @@ appeared), so the writer knows when to come back.
 from __future__ import annotations
 
 import datetime as _dt
-import json
 
 from ..runs.model import FAILED, LOG_GROUP, TERMINAL, Run
 from ..runs.tasks import Task
@@ -20,6 +19,7 @@ from . import bus, content, manifest
 from .context import Collector, RunContext, RunLog
 from .export import export_items
 from .items import RANK_END, RANK_START, RANK_TASKS, Item, LogEvent
+from .jsontext import quoted
 from .run_log import end_lines, start_lines, task_line
 
 Transitions = list[tuple[str, _dt.datetime]]
@@ -129,9 +129,9 @@ def _cache_line(run: Run, task: Task) -> str:
     if task.cache_hit:
         entry = (task.cache_s3_uri or "").rstrip("/").rsplit("/", 1)[-1]
         message = f"Cache hit for run: {run.id}, task: {task.id}, cacheEntry: {entry}"
-        return json.dumps({"logMessage": "CACHE_HIT", "message": message})
+        return f'{{"logMessage": "CACHE_HIT", "message": {quoted(message)}}}'
     message = f"Cache miss for run: {run.id}, task: {task.id}"
-    return json.dumps({"logMessage": "CACHE_MISS", "message": message})
+    return f'{{"logMessage": "CACHE_MISS", "message": {quoted(message)}}}'
 
 
 def task_ends(run: Run, tasks: list[Task]) -> list[manifest.TaskEnd]:
@@ -154,12 +154,12 @@ def _end(ctx: RunContext, out: Collector, run_log: RunLog) -> None:
     export_items(ctx, out, ends, run_log)
     if ctx.logs:
         stream = f"manifest/run/{run.id}/{run.uuid}"
-        records = [manifest.run_record(run, run.workflow.arn, ctx.arn)]
+        lines = [manifest.line(manifest.run_record(run, run.workflow.arn, ctx.arn))]
         for end in ends:
             image = image_details(run, end[0].template)["image"]
-            records.append(manifest.task_record(run, end, ctx.arn(f"task/{end[0].id}"), image))
-        for n, record in enumerate(records):
-            out.add(at, RANK_END, f"mf:{n}", LogEvent(LOG_GROUP, stream, manifest.line(record)))
+            lines.append(manifest.task_line(run, end, ctx.arn(f"task/{end[0].id}"), image))
+        for n, text in enumerate(lines):
+            out.add(at, RANK_END, f"mf:{n}", LogEvent(LOG_GROUP, stream, text))
     for n, text in enumerate(end_lines(run, run.status)):
         run_log(at, RANK_END, f"{run.status}:{n}", text)
     if ctx.events:
