@@ -8,10 +8,10 @@ Written at the run's ``stopTime``, before its manifest and its last event
 
 from __future__ import annotations
 
-from ..runs.model import CANCELLED, COMPLETED, FAILED, LOG_GROUP, Run
+from ..runs.model import CANCELLED, COMPLETED, FAILED, Run
 from . import content
 from .context import Collector, RunContext, RunLog
-from .items import RANK_END, LogEvent, S3Object
+from .items import RANK_END, S3Object
 from .jsontext import indented, quoted
 from .manifest import TaskEnd
 from .run_log import entry
@@ -70,7 +70,7 @@ def export_items(ctx: RunContext, out: Collector, ends: list[TaskEnd], run_log: 
     if ctx.logs and has_engine_stream(run, settings.engine_stream_always):
         stream = f"run/{run.id}/engine"
         for n, text in enumerate(engine):  # all at stopTime: known only when the run ends
-            out.add(at, RANK_END, f"eng:{n}", LogEvent(LOG_GROUP, stream, text))
+            out.log(at, RANK_END, f"eng:{n}", stream, text)
         arn = run.log_stream_arn(stream)
         text = entry("STOPPING", "ENGINE_LOG_GENERATED", f"Engine log stream: {arn}")
         run_log(at, RANK_END, "engine", text)
@@ -130,4 +130,4 @@ def _cache_entries(ctx: RunContext, out: Collector, ends: list[TaskEnd]) -> None
                 f"Cache entry created for run: {run.id}, task: {task.id}, cacheEntry: {entry_uuid}"
             )
             text = f'{{"logMessage": "CACHE_ENTRY_CREATED", "message": {quoted(message)}}}'
-            out.add(at, RANK_END, f"cache:e{index}", LogEvent(LOG_GROUP, ctx.cache_stream, text))
+            out.log(at, RANK_END, f"cache:e{index}", ctx.cache_stream, text)

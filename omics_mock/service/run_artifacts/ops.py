@@ -185,13 +185,12 @@ class RunArtifacts(Family):
             return
         entry = self.journal.add(event, at, len(self.trails))
         if moto_is_active():
+            account, region = self.backend.account_id, self.backend.region
+            rules = eventbridge.rules(account, region)
             for trail in list(self._open.values()):
-                self.write(trail, at)
-            eventbridge.deliver(
-                self.backend.account_id,
-                self.backend.region,
-                [bus.envelope(event, at, self.backend.account_id, self.backend.region, entry.seed)],
-            )
+                self.write(trail, at, rules)
+            envelope = bus.envelope(event, at, account, region, entry.seed)
+            eventbridge.deliver(account, region, [envelope], rules)
 
     # -- writing to moto -----------------------------------------------------------------------
 
@@ -207,9 +206,9 @@ class RunArtifacts(Family):
         elif trail.due is None or trail.due.due > horizon:
             self._come_back_at(trail, horizon)
 
-    def write(self, trail: Trail, until: _dt.datetime) -> None:
+    def write(self, trail: Trail, until: _dt.datetime, rules: list[Any] | None = None) -> None:
         """Write the run's items due by ``until`` that moto does not have yet; come back
-        when the next one is due."""
+        when the next one is due (``rules``: the default bus's, when just read)."""
         if not moto_is_active():
             return
         if trail.due is not None:
@@ -218,8 +217,8 @@ class RunArtifacts(Family):
         written = trail.written_at
         if written is not None and until < written:
             until = written
-        account, region = self.backend.account_id, self.backend.region
-        rules = eventbridge.rules(account, region)
+        if rules is None:
+            rules = eventbridge.rules(self.backend.account_id, self.backend.region)
         rendered = render(self.context(trail, rules), written, until)
         due, later = [], None
         for item in rendered:

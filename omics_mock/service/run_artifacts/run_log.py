@@ -68,11 +68,23 @@ def _inputs(run: Run) -> list[str]:
 
 
 def task_line(run: Run, task: Task, status: str) -> str | None:
+    around = _task_entry(status, task.template.name)
+    if around is None:
+        return None
+    return around[0] + quoted(task.id)[1:-1] + around[1]
+
+
+@functools.lru_cache(maxsize=1024)
+def _task_entry(status: str, name: str) -> tuple[str, str] | None:
+    """The task's entry for ``status`` before and after its ID (JSON escapes each character
+    alone, so the entry is the two around the escaped ID)."""
     found = _TASK_CODES.get(status)
     if found is None:
         return None
     code, text = found
-    return entry("RUNNING", code, text.format(name=task.template.name, id=task.id))
+    before, after = text.split("{id}")
+    head = _opening("RUNNING", code) + quoted(before.format(name=name))[:-1]
+    return head, quoted(after.format(name=name))[1:] + "}"
 
 
 def end_lines(run: Run, status: str) -> list[str]:
