@@ -9,6 +9,7 @@ twice.
 from __future__ import annotations
 
 import datetime as _dt
+import operator
 from typing import Any, NamedTuple
 
 _UTC = _dt.timezone.utc
@@ -54,7 +55,11 @@ class Item(NamedTuple):
 
 def order(items: list[Item]) -> list[Item]:
     """Items by time, then rank; generation order among equals."""
-    return sorted(items, key=lambda item: (item.at, item.rank))
+    return sorted(items, key=_WHEN)
+
+
+_WHEN = operator.itemgetter(0, 1)
+"""An item's (at, rank)."""
 
 
 def epoch_ms(at: _dt.datetime) -> int:

@@ -220,14 +220,18 @@ class RunArtifacts(Family):
         if rules is None:
             rules = eventbridge.rules(self.backend.account_id, self.backend.region)
         rendered = render(self.context(trail, rules), written, until)
-        due, later = [], None
+        due, later, frontier = [], None, []
         for item in rendered:
-            if item.at > until:
-                later = item.at if later is None or item.at < later else later
-            elif written is None or item.at > written or item.key not in trail.frontier:
+            at = item.at
+            if at > until:
+                later = at if later is None or at < later else later
+                continue
+            if at == until:
+                frontier.append(item.key)
+            if written is None or at > written or item.key not in trail.frontier:
                 due.append(item)
         trail.written_at = until
-        trail.frontier = tuple(item.key for item in rendered if item.at == until)
+        trail.frontier = tuple(frontier)
         if due:
             self._emit(trail.run, order(due), rules)
         upcoming = next_window_start(trail.run, until)
