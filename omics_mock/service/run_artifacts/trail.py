@@ -54,7 +54,7 @@ def render(ctx: RunContext, since: _dt.datetime | None, until: _dt.datetime) -> 
             run_log(at, RANK_START, f"{status}:{n}", text)
     seen: dict[int, Transitions] = {}
     if run.running_since is not None:
-        _tasks(ctx, out, until, run_log, seen)
+        _tasks(ctx, out, until, seen)
     if run.stopping_since is not None and out.wants(run.stopping_since):
         at = run.stopping_since
         if events:
@@ -79,16 +79,14 @@ def next_window_start(run: Run, after: _dt.datetime) -> _dt.datetime | None:
 
 
 def _tasks(
-    ctx: RunContext,
-    out: Collector,
-    until: _dt.datetime,
-    run_log: RunLog,
-    seen: dict[int, Transitions],
+    ctx: RunContext, out: Collector, until: _dt.datetime, seen: dict[int, Transitions]
 ) -> None:
+    """Each task's moments (in the run log, and as events) and its own log and cache line."""
     run = ctx.run
-    events = ctx.events
+    events, logs = ctx.events, ctx.logs
     since = out.since
-    wants = out.wants
+    log = out.log
+    run_stream = f"run/{run.id}"
     for task in tasks_at(run, until, ctx.ids):
         if since is not None and task.window_end < since:
             continue
@@ -98,17 +96,18 @@ def _tasks(
         arn = ctx.arn(f"task/{task.id}") if events else ""
         keys = _task_keys(task.index)
         for status, at in transitions:
-            if not wants(at):
+            if since is not None and at < since:
                 continue
             if events:
                 out.add(at, RANK_TASKS, "ev:" + keys[status], bus.task_event(run, arn, status))
-            text = task_line(run, task, status)
-            if text is not None:
-                run_log(at, RANK_TASKS, keys[status], text)
-        if ctx.logs and ctx.cache_stream is not None and wants(task.window_start):
+            if logs:
+                text = task_line(run, task, status)
+                if text is not None:
+                    log(at, RANK_TASKS, "rl:" + keys[status], run_stream, text)
+        if logs and ctx.cache_stream is not None and out.wants(task.window_start):
             text = _cache_line(run, task)
             out.log(task.window_start, RANK_TASKS, f"cache:t{task.index}", ctx.cache_stream, text)
-        if ctx.logs and not task.cache_hit:
+        if logs and not task.cache_hit:
             _task_stream(ctx, out, task, transitions)
 
 
