@@ -207,6 +207,38 @@ def test_manifest_has_the_run_record_first_then_one_per_task(world: World) -> No
     assert tasks[0]["instanceType"] == "omics.c.xlarge" and tasks[0]["cpus"] == 4
 
 
+TASK_KEYS = ["arn", "uuid", "name", "status", "run", "creationTime", "startTime", "stopTime"]
+TASK_KEYS += ["cpus", "memory", "gpus", "instanceType", "image", "metrics"]
+METRIC_KEYS = ["cpusReserved", "cpusMaximum", "cpusAverage", "gpusReserved"]
+METRIC_KEYS += ["memoryReservedGiB", "memoryMaximumGiB", "memoryAverageGiB", "runningSeconds"]
+
+
+def test_manifest_lines_are_compact_json_with_keys_in_a_fixed_order(world: World) -> None:
+    location = f"s3://{BUCKET}/cache/"
+    cache = world.omics.create_run_cache(cacheS3Location=location, cacheBehavior="CACHE_ALWAYS")
+    workflow = world.workflow("WDL")
+    first = world.start(workflow, cacheId=cache["id"])
+    world.finish()
+    cached = world.start(workflow, cacheId=cache["id"])
+    failed = world.start(workflow, parameters={"sample": "other"})
+    world.finish(minutes=5)  # the first task has ended, the second is running
+    world.mock.runs.fail(failed["id"], reason="OutOfMemory")
+    world.finish()
+    statuses = []
+    for run in (first, cached, failed):
+        lines = world.messages(f"manifest/run/{run['id']}/{run['uuid']}")
+        assert all(line == json.dumps(json.loads(line), separators=(",", ":")) for line in lines)
+        for task in map(json.loads, lines[1:]):
+            statuses.append(task["status"])
+            keys = [k for k in TASK_KEYS if k in task]
+            if task["status"] == "FAILED":
+                keys += ["failureReason", "statusMessage"]
+            assert list(task) == keys
+            assert list(task["metrics"]) == ([] if run is cached else METRIC_KEYS)
+            assert ("creationTime" in task) is (run is not cached)
+    assert statuses.count("FAILED") == 1
+
+
 def test_log_level_off_writes_no_stream(world: World) -> None:
     run = world.start(world.workflow("WDL"), logLevel="OFF")
     world.finish()
@@ -288,6 +320,9 @@ def test_cache_entries_are_written_and_a_later_run_hits_them(world: World) -> No
     hits = world.omics.list_run_tasks(id=second["id"])["items"]
     assert all(t["cacheHit"] for t in hits)
     assert {t["cacheS3Uri"].rstrip("/") for t in hits} == {f"{location}/{f}" for f in folders}
+    folder = world.omics.get_run_cache(id=cache["id"])["cacheS3Uri"]
+    assert folder == f"{location}/{cache_uuid}/"
+    assert len(world.objects(f"{folder}{first['id']}/")) == len(entries)
     stream = f"runCache/{cache['id']}/{cache_uuid}"
     logged = [json.loads(m)["logMessage"] for m in world.messages(stream)]
     assert logged.count("CACHE_MISS") == 2 and logged.count("CACHE_ENTRY_CREATED") == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -33,12 +34,40 @@ def test_create_run_cache_is_active_with_default_behavior(omics: Any) -> None:
     assert created["ResponseMetadata"]["HTTPStatusCode"] == 201
     assert created["status"] == "ACTIVE"
     got = omics.get_run_cache(id=created["id"])
-    assert (got["cacheBehavior"], got["cacheS3Uri"], got["cacheBucketOwnerId"]) == (
-        "CACHE_ON_FAILURE",
-        CACHE,
-        "123456789012",
-    )
+    assert (got["cacheBehavior"], got["cacheBucketOwnerId"]) == ("CACHE_ON_FAILURE", "123456789012")
     assert got["arn"] == f"arn:aws:omics:us-east-1:123456789012:runCache/{created['id']}"
+
+
+UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+
+@pytest.mark.parametrize(
+    ("location", "folder"),
+    [
+        ("s3://omics-cache/runs/", "s3://omics-cache/runs/"),
+        ("s3://omics-cache/runs", "s3://omics-cache/runs/"),
+        ("s3://omics-cache/a/b//", "s3://omics-cache/a/b/"),
+        ("s3://omics-cache/", "s3://omics-cache/"),
+        ("s3://omics-cache", "s3://omics-cache/"),
+    ],
+)
+def test_cache_s3_uri_is_the_caches_own_folder_under_the_location(
+    omics: Any, location: str, folder: str
+) -> None:
+    cache_id = omics.create_run_cache(cacheS3Location=location)["id"]
+    uri = omics.get_run_cache(id=cache_id)["cacheS3Uri"]
+    assert re.fullmatch(re.escape(folder) + UUID + "/", uri), uri
+
+
+def test_every_cache_has_its_own_folder(omics: Any, cache: Any) -> None:
+    uris = {omics.get_run_cache(id=cache())["cacheS3Uri"] for _ in range(3)}
+    assert len(uris) == 3
+
+
+def test_list_run_caches_names_the_same_cache_s3_uri_as_get(omics: Any, cache: Any) -> None:
+    cache_id = cache()
+    listed = omics.list_run_caches()["items"]
+    assert [c["cacheS3Uri"] for c in listed] == [omics.get_run_cache(id=cache_id)["cacheS3Uri"]]
 
 
 def test_cache_location_must_be_s3(omics: Any) -> None:
@@ -92,7 +121,11 @@ def test_cache_always_hits_on_the_second_identical_run(
     assert task_hits(omics, first) == [False, False, False]
     assert task_hits(omics, second) == [True, True, True]
     tasks = omics.list_run_tasks(id=second)["items"]
-    assert all(t["cacheS3Uri"].startswith(CACHE) for t in tasks)
+    folder = omics.get_run_cache(id=cache_id)["cacheS3Uri"]
+    entries = [t["cacheS3Uri"].removeprefix(f"{folder}{first}/").split("/") for t in tasks]
+    assert [len(parts) for parts in entries] == [3, 3, 3]  # <taskId>/<entryUuid>/
+    first_tasks = {t["taskId"] for t in omics.list_run_tasks(id=first)["items"]}
+    assert {parts[0] for parts in entries} == first_tasks
     runs = [omics.get_run(id=r) for r in (first, second)]
     durations = [(r["stopTime"] - r["startTime"]).total_seconds() for r in runs]
     assert durations[1] < durations[0]

@@ -36,9 +36,16 @@ def rules(account: str, region: str) -> list[Any]:
     return [rule for rule in bus.rules.values() if getattr(rule, "state", "ENABLED") == "ENABLED"]
 
 
-def deliver(account: str, region: str, envelopes: Iterable[dict[str, Any]]) -> None:
-    """Deliver each event (as EventBridge sends it) to the matching rules' targets."""
-    enabled = rules(account, region)
+def deliver(
+    account: str,
+    region: str,
+    envelopes: Iterable[dict[str, Any]],
+    enabled: list[Any] | None = None,
+) -> None:
+    """Deliver each event (as EventBridge sends it) to the matching rules' targets
+    (``enabled``: the rules, when the caller has just read them)."""
+    if enabled is None:
+        enabled = rules(account, region)
     if not enabled:
         return
     for envelope in envelopes:

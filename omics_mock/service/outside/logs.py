@@ -9,7 +9,8 @@ first events and dated at the first event's time, so no stream is ever empty.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from . import moto_backends
 
@@ -19,23 +20,38 @@ LogWrite = tuple[str, str, int, str]
 
 def put(account: str, region: str, events: Iterable[LogWrite]) -> None:
     """Append events, in the order given, creating groups and streams as needed."""
-    backend = moto_backends.logs(account, region)
-    if backend is None:
-        return
-    by_stream: dict[tuple[str, str], list[dict[str, object]]] = {}
+    by_stream: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for group, stream, timestamp, message in events:
         by_stream.setdefault((group, stream), []).append(
             {"timestamp": timestamp, "message": message}
         )
+    put_streams(account, region, by_stream)
+
+
+def put_streams(
+    account: str, region: str, by_stream: Mapping[tuple[str, str], list[dict[str, Any]]]
+) -> None:
+    """Append each stream's events (``{"timestamp": ms, "message": text}``, in order), stream
+    after stream, creating groups and streams as needed."""
+    if not by_stream:
+        return
+    backend = moto_backends.logs(account, region)
+    if backend is None:
+        return
+    groups = backend.groups
     for (group, stream), batch in by_stream.items():
-        if group not in backend.groups:
+        log_group = groups.get(group)
+        if log_group is None:
             backend.create_log_group(group, {})
-            backend.groups[group].creation_time = _naive(batch[0]["timestamp"])
-        streams = backend.groups[group].streams
-        if stream not in streams:
-            backend.groups[group].create_log_stream(stream)
-            streams[stream].creation_time = _naive(batch[0]["timestamp"])
-        streams[stream].put_log_events(batch)
+            log_group = groups[group]
+            log_group.creation_time = _naive(batch[0]["timestamp"])
+        streams = log_group.streams
+        log_stream = streams.get(stream)
+        if log_stream is None:
+            log_group.create_log_stream(stream)
+            log_stream = streams[stream]
+            log_stream.creation_time = _naive(batch[0]["timestamp"])
+        log_stream.put_log_events(batch)
 
 
 def _naive(milliseconds: object) -> _dt.datetime:

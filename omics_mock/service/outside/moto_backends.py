@@ -3,11 +3,25 @@
 Writing side effects straight into moto's backends needs no credentials, no
 signing and no request, so nothing here can re-enter omics-mock's interception
 or wait on its locks. Each accessor returns ``None`` when moto is not installed.
+
+A backend moto already made is found with plain dictionary reads (moto's own
+lookup takes a lock and scans its registry on every call, which adds up when a
+large simulation writes many runs); moto's lookup makes the ones it has not.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+
+def _backend(backends: Any, account: str, region: str) -> Any:
+    """``backends[account][region]``, read without moto's bookkeeping when it exists."""
+    by_region = dict.get(backends, account)
+    if by_region is not None:
+        found = dict.get(by_region, region)
+        if found is not None:
+            return found
+    return backends[account][region]
 
 
 def partition(region: str) -> str:
@@ -23,7 +37,7 @@ def s3(account: str, region: str) -> Any:
         from moto.s3.models import s3_backends
     except ImportError:  # pragma: no cover - moto is optional
         return None
-    return s3_backends[account][partition(region)]
+    return _backend(s3_backends, account, partition(region))
 
 
 def logs(account: str, region: str) -> Any:
@@ -31,7 +45,7 @@ def logs(account: str, region: str) -> Any:
         from moto.logs.models import logs_backends
     except ImportError:  # pragma: no cover
         return None
-    return logs_backends[account][region]
+    return _backend(logs_backends, account, region)
 
 
 def events(account: str, region: str) -> Any:
@@ -39,7 +53,7 @@ def events(account: str, region: str) -> Any:
         from moto.events.models import events_backends
     except ImportError:  # pragma: no cover
         return None
-    return events_backends[account][region]
+    return _backend(events_backends, account, region)
 
 
 def lambdas(account: str, region: str) -> Any:

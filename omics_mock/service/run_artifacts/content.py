@@ -6,12 +6,13 @@ a test scripted them (``script``); sizes in summaries are the bytes written.
 
 from __future__ import annotations
 
-import json
+import functools
 from typing import Any
 
 from ..runs.model import Run
 from ..runs.tasks import TaskTemplate
 from .declared import FILES, VALUE, Declared, Output
+from .jsontext import indented
 from .script import Script, ScriptedOutput
 
 OutputFile = tuple[str, bytes]
@@ -22,9 +23,15 @@ _GIB_PER_CPU = {"c": 2, "m": 4, "r": 8, "g5": 4, "g4dn": 4, "g6": 4}
 _DEFAULT_VALUES = {"Int": 1, "int": 1, "long": 1, "Float": 1.0, "float": 1.0, "double": 1.0}
 
 
+@functools.lru_cache(maxsize=1024)
+def instance_type(template: TaskTemplate) -> str:
+    """The task's instance type (worked out once per template)."""
+    return template.instance_type
+
+
 def reserved(template: TaskTemplate) -> tuple[int, int, int]:
     """(vCPUs, GiB, GPUs) of the task's instance type: the instance, not the request."""
-    _, family, size = template.instance_type.split(".")
+    _, family, size = instance_type(template).split(".")
     cpus = _SIZES.get(size) or 4 * int(size.removesuffix("xlarge") or 1)
     return cpus, cpus * _GIB_PER_CPU.get(family, 4), template.gpus
 
@@ -122,7 +129,7 @@ def _default_value(type_name: str) -> Any:
 
 
 def summary_body(summary: Any) -> bytes:
-    return json.dumps(summary, indent=2).encode()
+    return indented(summary).encode()
 
 
 def task_lines(script: Script, task_name: str, task_id: str, template: TaskTemplate) -> list[str]:
@@ -131,7 +138,7 @@ def task_lines(script: Script, task_name: str, task_id: str, template: TaskTempl
     if scripted is not None:
         return list(scripted)
     return [
-        f"[{task_name}] task {task_id} started on {template.instance_type} "
+        f"[{task_name}] task {task_id} started on {instance_type(template)} "
         f"({template.cpus} vCPUs, {template.memory} GiB)",
         f"[{task_name}] processing inputs",
         f"[{task_name}] writing outputs",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from ..kernel.ids import IdAllocator
 from ..kernel.settings import Artifacts
-from ..runs.model import Run
+from ..runs.model import LOG_GROUP, Run
 from .declared import Declared
-from .items import Item, Payload
+from .items import Item, LogEvent, Payload
 from .script import Script
 
 
@@ -31,10 +32,11 @@ class RunContext:
     """The backend's ID sequence (task IDs and uuids as tasks appear)."""
     events: bool = True
     """Whether bus events are rendered (``settings.events``, and someone to deliver to)."""
+    logs: bool = field(init=False)
+    """Whether log streams are written (``settings.logs``, and the run's level is not OFF)."""
 
-    @property
-    def logs(self) -> bool:
-        return self.settings.logs and self.run.log_level != "OFF"
+    def __post_init__(self) -> None:
+        self.logs = self.settings.logs and self.run.log_level != "OFF"
 
 
 class Collector:
@@ -49,8 +51,21 @@ class Collector:
         return self.since is None or at >= self.since
 
     def add(self, at: _dt.datetime, rank: int, key: str, payload: Payload) -> None:
-        if self.since is None or at >= self.since:
-            self.items.append(Item(at, rank, key, payload))
+        since = self.since
+        if since is None or at >= since:
+            self.items.append(_new(Item, (at, rank, key, payload)))
+
+    def log(self, at: _dt.datetime, rank: int, key: str, stream: str, text: str) -> None:
+        """A log event of ``stream`` in the workflow log group (``add`` of a ``LogEvent``)."""
+        since = self.since
+        if since is None or at >= since:
+            event = _new(LogEvent, (LOG_GROUP, stream, text))
+            self.items.append(_new(Item, (at, rank, key, event)))
+
+
+_new: Any = tuple.__new__
+"""Makes a named tuple from a plain one without the Python-level ``__new__`` its class
+has (items are made by the hundred thousand in a large simulation)."""
 
 
 RunLog = Callable[[_dt.datetime, int, str, str], None]

@@ -8,12 +8,11 @@ Written at the run's ``stopTime``, before its manifest and its last event
 
 from __future__ import annotations
 
-import json
-
-from ..runs.model import CANCELLED, COMPLETED, FAILED, LOG_GROUP, Run
+from ..runs.model import CANCELLED, COMPLETED, FAILED, Run
 from . import content
 from .context import Collector, RunContext, RunLog
-from .items import RANK_END, LogEvent, S3Object
+from .items import RANK_END, S3Object
+from .jsontext import indented, quoted
 from .manifest import TaskEnd
 from .run_log import entry
 
@@ -71,7 +70,7 @@ def export_items(ctx: RunContext, out: Collector, ends: list[TaskEnd], run_log: 
     if ctx.logs and has_engine_stream(run, settings.engine_stream_always):
         stream = f"run/{run.id}/engine"
         for n, text in enumerate(engine):  # all at stopTime: known only when the run ends
-            out.add(at, RANK_END, f"eng:{n}", LogEvent(LOG_GROUP, stream, text))
+            out.log(at, RANK_END, f"eng:{n}", stream, text)
         arn = run.log_stream_arn(stream)
         text = entry("STOPPING", "ENGINE_LOG_GENERATED", f"Engine log stream: {arn}")
         run_log(at, RANK_END, "engine", text)
@@ -122,7 +121,7 @@ def _cache_entries(ctx: RunContext, out: Collector, ends: list[TaskEnd]) -> None
             "taskName": task.template.name,
             "items": [f"s3://{bucket}/{key}" for key in keys],
         }
-        files[f"{entry_uuid}.json"] = json.dumps(document, indent=2).encode()
+        files[f"{entry_uuid}.json"] = indented(document).encode()
         for file_name, body in files.items():
             key = f"{prefix}/{file_name}"
             out.add(at, RANK_END, f"s3:{bucket}/{key}", S3Object(bucket, key, body))
@@ -130,5 +129,5 @@ def _cache_entries(ctx: RunContext, out: Collector, ends: list[TaskEnd]) -> None
             message = (
                 f"Cache entry created for run: {run.id}, task: {task.id}, cacheEntry: {entry_uuid}"
             )
-            text = json.dumps({"logMessage": "CACHE_ENTRY_CREATED", "message": message})
-            out.add(at, RANK_END, f"cache:e{index}", LogEvent(LOG_GROUP, ctx.cache_stream, text))
+            text = f'{{"logMessage": "CACHE_ENTRY_CREATED", "message": {quoted(message)}}}'
+            out.log(at, RANK_END, f"cache:e{index}", ctx.cache_stream, text)

@@ -9,7 +9,10 @@ twice.
 from __future__ import annotations
 
 import datetime as _dt
+import operator
 from typing import Any, NamedTuple
+
+_UTC = _dt.timezone.utc
 
 RANK_START = 0
 """Items of the run's first phases (PENDING, STARTING, RUNNING)."""
@@ -52,7 +55,11 @@ class Item(NamedTuple):
 
 def order(items: list[Item]) -> list[Item]:
     """Items by time, then rank; generation order among equals."""
-    return sorted(items, key=lambda item: (item.at, item.rank))
+    return sorted(items, key=_WHEN)
+
+
+_WHEN = operator.itemgetter(0, 1)
+"""An item's (at, rank)."""
 
 
 def epoch_ms(at: _dt.datetime) -> int:
@@ -61,11 +68,15 @@ def epoch_ms(at: _dt.datetime) -> int:
 
 def iso_ms(at: _dt.datetime) -> str:
     """``2024-10-20T07:02:53.000Z``: always three fractional digits (run_analyzer parses it)."""
-    return at.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + (
-        f"{at.microsecond // 1000:03d}Z"
-    )
+    at = at.astimezone(_UTC)
+    if at.year < 1000:  # strftime does not pad the year; isoformat does
+        return at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
+    return at.isoformat(timespec="milliseconds")[:23] + "Z"
 
 
 def iso_seconds(at: _dt.datetime) -> str:
     """``2022-10-20T22:07:35Z``, the EventBridge envelope's ``time``."""
-    return at.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    at = at.astimezone(_UTC)
+    if at.year < 1000:
+        return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return at.isoformat(timespec="seconds")[:19] + "Z"

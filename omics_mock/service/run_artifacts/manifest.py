@@ -9,14 +9,15 @@ here, times carry exactly three fractional digits, and the run record has no
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import hashlib
-import json
 from typing import Any
 
 from ..runs.model import Run
-from ..runs.tasks import Task
+from ..runs.tasks import Task, TaskTemplate
 from .content import reserved
 from .items import iso_ms
+from .jsontext import compact, quoted
 
 TaskEnd = tuple[Task, str, _dt.datetime | None, _dt.datetime | None]
 """A task, its final status, startTime and stopTime."""
@@ -98,23 +99,44 @@ def _digests(parameters: Any) -> dict[str, str]:
     }
 
 
-def task_record(run: Run, end: TaskEnd, task_arn: str, image: str) -> dict[str, Any]:
+def task_line(run: Run, end: TaskEnd, task_arn: str, image: str) -> str:
+    """The task's record, as ``line`` writes it: ``arn``, ``uuid``, ``name``, ``status``,
+    ``run``, the times (none for a cache hit), ``cpus``, ``memory``, ``gpus``,
+    ``instanceType``, ``image``, ``metrics`` (``{}`` for a cache hit), and for a failed
+    task ``failureReason`` and ``statusMessage``. What depends only on the task's
+    template is encoded once per template (``_fixed``)."""
     task, status, start, stop = end
     template = task.template
-    record: dict[str, Any] = {
-        "arn": task_arn,
-        "uuid": task.uuid,
-        "name": template.name,
-        "status": status,
-        "run": run.arn,
-    }
-    if not task.cache_hit:
-        record["creationTime"] = iso_ms(task.window_start)
+    parts = [
+        f'{{"arn":{quoted(task_arn)},"uuid":{quoted(task.uuid)},"name":{quoted(template.name)},'
+        f'"status":{quoted(status)},"run":{quoted(run.arn)},'
+    ]
+    fixed, metrics = _fixed(template, image)
+    if task.cache_hit:
+        parts.append(fixed)
+        parts.append(',"metrics":{}')
+    else:
+        parts.append(f'"creationTime":"{iso_ms(task.window_start)}",')
         if start is not None:
-            record["startTime"] = iso_ms(start)
+            parts.append(f'"startTime":"{iso_ms(start)}",')
         if stop is not None:
-            record["stopTime"] = iso_ms(stop)
-    record.update(
+            parts.append(f'"stopTime":"{iso_ms(stop)}",')
+        running = (stop - start).total_seconds() if start is not None and stop is not None else 0.0
+        parts.append(fixed)
+        parts.append(f"{metrics}{round(running, 3)!r}}}")
+    if status == "FAILED":
+        reason = (run.failure_reason or "TASK_FAILED")[:64]
+        message = f"Task {template.name} failed: {run.status_message or 'error'}"
+        parts.append(f',"failureReason":{quoted(reason)},"statusMessage":{quoted(message)}')
+    parts.append("}")
+    return "".join(parts)
+
+
+@functools.lru_cache(maxsize=1024)
+def _fixed(template: TaskTemplate, image: str) -> tuple[str, str]:
+    """``"cpus":..,"memory":..,"gpus":..,"instanceType":..,"image":..`` and the opening
+    of ``,"metrics":{...,"runningSeconds":`` (all but the running time)."""
+    fixed = compact(
         {
             "cpus": template.cpus,
             "memory": template.memory,
@@ -122,19 +144,14 @@ def task_record(run: Run, end: TaskEnd, task_arn: str, image: str) -> dict[str, 
             "instanceType": template.instance_type,
             "image": image,
         }
-    )
-    record["metrics"] = {} if task.cache_hit else _task_metrics(template, start, stop)
-    if status == "FAILED":
-        record["failureReason"] = (run.failure_reason or "TASK_FAILED")[:64]
-        record["statusMessage"] = f"Task {template.name} failed: {run.status_message or 'error'}"
-    return record
+    )[1:-1]
+    metrics = compact(_reserved_metrics(template))
+    return fixed, ',"metrics":' + metrics[:-1] + ',"runningSeconds":'
 
 
-def _task_metrics(
-    template: Any, start: _dt.datetime | None, stop: _dt.datetime | None
-) -> dict[str, Any]:
+def _reserved_metrics(template: TaskTemplate) -> dict[str, Any]:
+    """A task's metrics but ``runningSeconds``: the instance's, and usage below them."""
     cpus, memory, gpus = reserved(template)
-    running = (stop - start).total_seconds() if start is not None and stop is not None else 0.0
     used_cpus = min(template.cpus, cpus)
     used_memory = min(template.memory, memory)
     return {
@@ -145,9 +162,8 @@ def _task_metrics(
         "memoryReservedGiB": memory,
         "memoryMaximumGiB": round(used_memory * 0.7, 6),
         "memoryAverageGiB": round(used_memory * 0.4, 6),
-        "runningSeconds": round(running, 3),
     }
 
 
 def line(record: dict[str, Any]) -> str:
-    return json.dumps(record, separators=(",", ":"))
+    return compact(record)

@@ -76,12 +76,11 @@ class RunArtifacts(Family):
 
     # -- rendering ------------------------------------------------------------------------
 
-    def context(self, trail: Trail, for_moto: bool = False) -> RunContext:
-        """What rendering the run needs; ``for_moto`` leaves out events no rule would take."""
+    def context(self, trail: Trail, rules: list[Any] | None = None) -> RunContext:
+        """What rendering the run needs; given moto's ``rules``, events go only if one
+        rule could take them."""
         run = trail.run
-        events = self.backend.settings.artifacts.events
-        if events and for_moto:
-            events = bool(eventbridge.rules(self.backend.account_id, self.backend.region))
+        events = self.backend.settings.artifacts.events and (rules is None or bool(rules))
         return RunContext(
             run=run,
             settings=self.backend.settings.artifacts,
@@ -186,13 +185,12 @@ class RunArtifacts(Family):
             return
         entry = self.journal.add(event, at, len(self.trails))
         if moto_is_active():
+            account, region = self.backend.account_id, self.backend.region
+            rules = eventbridge.rules(account, region)
             for trail in list(self._open.values()):
-                self.write(trail, at)
-            eventbridge.deliver(
-                self.backend.account_id,
-                self.backend.region,
-                [bus.envelope(event, at, self.backend.account_id, self.backend.region, entry.seed)],
-            )
+                self.write(trail, at, rules)
+            envelope = bus.envelope(event, at, account, region, entry.seed)
+            eventbridge.deliver(account, region, [envelope], rules)
 
     # -- writing to moto -----------------------------------------------------------------------
 
@@ -208,9 +206,9 @@ class RunArtifacts(Family):
         elif trail.due is None or trail.due.due > horizon:
             self._come_back_at(trail, horizon)
 
-    def write(self, trail: Trail, until: _dt.datetime) -> None:
+    def write(self, trail: Trail, until: _dt.datetime, rules: list[Any] | None = None) -> None:
         """Write the run's items due by ``until`` that moto does not have yet; come back
-        when the next one is due."""
+        when the next one is due (``rules``: the default bus's, when just read)."""
         if not moto_is_active():
             return
         if trail.due is not None:
@@ -219,16 +217,23 @@ class RunArtifacts(Family):
         written = trail.written_at
         if written is not None and until < written:
             until = written
-        rendered = render(self.context(trail, for_moto=True), written, until)
-        due, later = [], None
+        if rules is None:
+            rules = eventbridge.rules(self.backend.account_id, self.backend.region)
+        rendered = render(self.context(trail, rules), written, until)
+        due, later, frontier = [], None, []
         for item in rendered:
-            if item.at > until:
-                later = item.at if later is None or item.at < later else later
-            elif written is None or item.at > written or item.key not in trail.frontier:
+            at = item.at
+            if at > until:
+                later = at if later is None or at < later else later
+                continue
+            if at == until:
+                frontier.append(item.key)
+            if written is None or at > written or item.key not in trail.frontier:
                 due.append(item)
         trail.written_at = until
-        trail.frontier = tuple(item.key for item in rendered if item.at == until)
-        self._emit(trail.run, order(due))
+        trail.frontier = tuple(frontier)
+        if due:
+            self._emit(trail.run, order(due), rules)
         upcoming = next_window_start(trail.run, until)
         if upcoming is not None and (later is None or upcoming < later):
             later = upcoming
@@ -249,26 +254,37 @@ class RunArtifacts(Family):
         trail.due = None
         self.write(trail, at)
 
-    def _emit(self, run: Run, items: list[Item]) -> None:
-        if not items:
-            return
+    def _emit(self, run: Run, items: list[Item], rules: list[Any]) -> None:
+        """Put the items into moto: objects, then log events (one append per stream, in
+        the order the streams first appear), then events for the rules."""
         account, region = self.backend.account_id, self.backend.region
-        objects = [i.payload for i in items if isinstance(i.payload, S3Object)]
+        objects: list[S3Object] = []
+        streams: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        events: list[Item] = []
+        last_at, last_ms = None, 0
+        for item in items:
+            payload = item.payload
+            if type(payload) is LogEvent:
+                at = item.at
+                if at is not last_at:
+                    last_at, last_ms = at, epoch_ms(at)
+                key = (payload.group, payload.stream)
+                batch = streams.get(key)
+                if batch is None:
+                    batch = streams[key] = []
+                batch.append({"timestamp": last_ms, "message": payload.message})
+            elif type(payload) is S3Object:
+                objects.append(payload)
+            else:
+                events.append(item)
         if objects:
             s3_writes.put(account, region, objects)
-        lines = [
-            (p.group, p.stream, epoch_ms(i.at), p.message)
-            for i in items
-            if isinstance(p := i.payload, LogEvent)
-        ]
-        if lines:
-            logs.put(account, region, lines)
-        if not eventbridge.rules(account, region):
-            return  # no rule, no target: nothing to build
-        envelopes: list[dict[str, Any]] = [
-            bus.envelope(p, i.at, account, region, f"{run.uuid}/{i.key}")
-            for i in items
-            if isinstance(p := i.payload, BusEvent)
-        ]
-        if envelopes:
-            eventbridge.deliver(account, region, envelopes)
+        if streams:
+            logs.put_streams(account, region, streams)
+        if events and rules:
+            envelopes = [
+                bus.envelope(i.payload, i.at, account, region, f"{run.uuid}/{i.key}")
+                for i in events
+                if isinstance(i.payload, BusEvent)
+            ]
+            eventbridge.deliver(account, region, envelopes, rules)

@@ -8,10 +8,10 @@ are omics-mock's choice (UNCONFIRMED), in the same style.
 from __future__ import annotations
 
 import functools
-import json
 
 from ..runs.model import Run
 from ..runs.tasks import Task
+from .jsontext import quoted
 
 WORKFLOW_TIMEOUT_MINUTES = 10080
 _TASK_CODES = {
@@ -28,9 +28,15 @@ _END_CODES = {
 }
 
 
-@functools.lru_cache(maxsize=4096)
 def entry(run_status: str, code: str, message: str) -> str:
-    return json.dumps({"runStatus": run_status, "logMessage": code, "message": message})
+    """``{"runStatus": ..., "logMessage": ..., "message": ...}`` as ``json.dumps`` writes it."""
+    return _opening(run_status, code) + quoted(message) + "}"
+
+
+@functools.lru_cache(maxsize=256)
+def _opening(run_status: str, code: str) -> str:
+    """The fixed part of an entry: everything before the message's text."""
+    return f'{{"runStatus": {quoted(run_status)}, "logMessage": {quoted(code)}, "message": '
 
 
 def start_lines(run: Run, status: str) -> list[str]:
@@ -62,11 +68,23 @@ def _inputs(run: Run) -> list[str]:
 
 
 def task_line(run: Run, task: Task, status: str) -> str | None:
+    around = _task_entry(status, task.template.name)
+    if around is None:
+        return None
+    return around[0] + quoted(task.id)[1:-1] + around[1]
+
+
+@functools.lru_cache(maxsize=1024)
+def _task_entry(status: str, name: str) -> tuple[str, str] | None:
+    """The task's entry for ``status`` before and after its ID (JSON escapes each character
+    alone, so the entry is the two around the escaped ID)."""
     found = _TASK_CODES.get(status)
     if found is None:
         return None
     code, text = found
-    return entry("RUNNING", code, text.format(name=task.template.name, id=task.id))
+    before, after = text.split("{id}")
+    head = _opening("RUNNING", code) + quoted(before.format(name=name))[:-1]
+    return head, quoted(after.format(name=name))[1:] + "}"
 
 
 def end_lines(run: Run, status: str) -> list[str]:

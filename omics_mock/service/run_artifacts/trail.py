@@ -11,15 +11,16 @@ appeared), so the writer knows when to come back.
 from __future__ import annotations
 
 import datetime as _dt
-import json
+import functools
 
-from ..runs.model import FAILED, LOG_GROUP, TERMINAL, Run
+from ..runs.model import FAILED, TERMINAL, Run
 from ..runs.tasks import Task
 from ..runs.timeline import image_details, task_transitions, task_windows, tasks_at
 from . import bus, content, manifest
 from .context import Collector, RunContext, RunLog
 from .export import export_items
-from .items import RANK_END, RANK_START, RANK_TASKS, Item, LogEvent
+from .items import RANK_END, RANK_START, RANK_TASKS, Item
+from .jsontext import quoted
 from .run_log import end_lines, start_lines, task_line
 
 Transitions = list[tuple[str, _dt.datetime]]
@@ -34,9 +35,11 @@ def render(ctx: RunContext, since: _dt.datetime | None, until: _dt.datetime) -> 
     events = ctx.events
     run_stream = f"run/{run.id}"
 
+    log = out.log
+
     def run_log(at: _dt.datetime, rank: int, key: str, text: str) -> None:
         if logs:
-            out.add(at, rank, f"rl:{key}", LogEvent(LOG_GROUP, run_stream, text))
+            log(at, rank, "rl:" + key, run_stream, text)
 
     for status, at in (
         ("PENDING", run.creation_time),
@@ -49,8 +52,9 @@ def render(ctx: RunContext, since: _dt.datetime | None, until: _dt.datetime) -> 
             out.add(at, RANK_START, f"ev:{status}", bus.run_event(run, status))
         for n, text in enumerate(start_lines(run, status)):
             run_log(at, RANK_START, f"{status}:{n}", text)
+    seen: dict[int, Transitions] = {}
     if run.running_since is not None:
-        _tasks(ctx, out, until, run_log)
+        _tasks(ctx, out, until, seen)
     if run.stopping_since is not None and out.wants(run.stopping_since):
         at = run.stopping_since
         if events:
@@ -58,7 +62,7 @@ def render(ctx: RunContext, since: _dt.datetime | None, until: _dt.datetime) -> 
         for n, text in enumerate(end_lines(run, "STOPPING")):
             run_log(at, RANK_END, f"STOPPING:{n}", text)
     if run.status in TERMINAL and run.stop_time is not None and out.wants(run.stop_time):
-        _end(ctx, out, run_log)
+        _end(ctx, out, run_log, seen)
     if ctx.removed_at is not None and events:
         out.add(ctx.removed_at, RANK_END, "ev:DELETED", bus.run_event(run, "DELETED"))
     return out.items
@@ -74,92 +78,116 @@ def next_window_start(run: Run, after: _dt.datetime) -> _dt.datetime | None:
     return None
 
 
-def _tasks(ctx: RunContext, out: Collector, until: _dt.datetime, run_log: RunLog) -> None:
+def _tasks(
+    ctx: RunContext, out: Collector, until: _dt.datetime, seen: dict[int, Transitions]
+) -> None:
+    """Each task's moments (in the run log, and as events) and its own log and cache line."""
     run = ctx.run
-    events = ctx.events
+    events, logs = ctx.events, ctx.logs
+    since = out.since
+    log = out.log
+    run_stream = f"run/{run.id}"
     for task in tasks_at(run, until, ctx.ids):
-        if out.since is not None and task.window_end < out.since:
+        if since is not None and task.window_end < since:
             continue
-        transitions = task_transitions(run, task)
+        transitions = seen[task.index] = task_transitions(run, task)
         if task.cache_hit:
             transitions = transitions[-1:]
-        arn = ctx.arn(f"task/{task.id}")
-        prefix = f"t{task.index}"
+        arn = ctx.arn(f"task/{task.id}") if events else ""
+        keys = _task_keys(task.index)
         for status, at in transitions:
-            if not out.wants(at):
+            if since is not None and at < since:
                 continue
             if events:
-                out.add(at, RANK_TASKS, f"ev:{prefix}:{status}", bus.task_event(run, arn, status))
-            text = task_line(run, task, status)
-            if text is not None:
-                run_log(at, RANK_TASKS, f"{prefix}:{status}", text)
-        if ctx.logs and ctx.cache_stream is not None and out.wants(task.window_start):
+                out.add(at, RANK_TASKS, "ev:" + keys[status], bus.task_event(run, arn, status))
+            if logs:
+                text = task_line(run, task, status)
+                if text is not None:
+                    log(at, RANK_TASKS, "rl:" + keys[status], run_stream, text)
+        if logs and ctx.cache_stream is not None and out.wants(task.window_start):
             text = _cache_line(run, task)
-            out.add(
-                task.window_start,
-                RANK_TASKS,
-                f"cache:{prefix}",
-                LogEvent(LOG_GROUP, ctx.cache_stream, text),
-            )
-        if ctx.logs and not task.cache_hit:
+            out.log(task.window_start, RANK_TASKS, f"cache:t{task.index}", ctx.cache_stream, text)
+        if logs and not task.cache_hit:
             _task_stream(ctx, out, task, transitions)
+
+
+@functools.lru_cache(maxsize=256)
+def _task_keys(index: int) -> dict[str, str]:
+    """``t<index>:<status>``: what tells a task's items apart, by status."""
+    return {status: f"t{index}:{status}" for status in _STATUSES}
+
+
+_STATUSES = ("PENDING", "STARTING", "RUNNING", "STOPPING", "COMPLETED", "FAILED", "CANCELLED")
 
 
 def _task_stream(ctx: RunContext, out: Collector, task: Task, transitions: Transitions) -> None:
     """The task's own log: its first line when it starts running, the others (and, for a
     failed task, the failure lines) when it stops (lines are known once it has run)."""
-    run = ctx.run
-    running_at = dict(transitions).get("RUNNING")
-    if running_at is None:
-        return
     final, stop = transitions[-1]
     if not out.wants(stop):
         return
+    running_at = _running_at(transitions)
+    if running_at is None:
+        return
+    run = ctx.run
     stream = f"run/{run.id}/task/{task.id}"
     name = task.template.name
     lines = content.task_lines(ctx.script, name, task.id, task.template)
     if final == FAILED:
         lines += content.failure_lines(run, ctx.script, name)
+    log = out.log
+    index = task.index
     for n, text in enumerate(lines):
-        at = running_at if n == 0 else stop
-        out.add(at, RANK_TASKS, f"tl{task.index}:{n}", LogEvent(LOG_GROUP, stream, text))
+        log(running_at if n == 0 else stop, RANK_TASKS, f"tl{index}:{n}", stream, text)
+
+
+def _running_at(transitions: Transitions) -> _dt.datetime | None:
+    for status, at in transitions:
+        if status == "RUNNING":
+            return at
+    return None
 
 
 def _cache_line(run: Run, task: Task) -> str:
     if task.cache_hit:
         entry = (task.cache_s3_uri or "").rstrip("/").rsplit("/", 1)[-1]
         message = f"Cache hit for run: {run.id}, task: {task.id}, cacheEntry: {entry}"
-        return json.dumps({"logMessage": "CACHE_HIT", "message": message})
+        return f'{{"logMessage": "CACHE_HIT", "message": {quoted(message)}}}'
     message = f"Cache miss for run: {run.id}, task: {task.id}"
-    return json.dumps({"logMessage": "CACHE_MISS", "message": message})
+    return f'{{"logMessage": "CACHE_MISS", "message": {quoted(message)}}}'
 
 
-def task_ends(run: Run, tasks: list[Task]) -> list[manifest.TaskEnd]:
-    """Each task with its final status, startTime and stopTime."""
+def task_ends(
+    run: Run, tasks: list[Task], seen: dict[int, Transitions] | None = None
+) -> list[manifest.TaskEnd]:
+    """Each task with its final status, startTime and stopTime (``seen``: transitions
+    already worked out, by task index)."""
     ends: list[manifest.TaskEnd] = []
     for task in tasks:
-        transitions = task_transitions(run, task)
+        transitions = seen.get(task.index) if seen is not None else None
+        if transitions is None:
+            transitions = task_transitions(run, task)
         final, stop = transitions[-1]
-        start = None if task.cache_hit else dict(transitions).get("RUNNING")
+        start = None if task.cache_hit else _running_at(transitions)
         ends.append((task, final, start, stop))
     return ends
 
 
-def _end(ctx: RunContext, out: Collector, run_log: RunLog) -> None:
+def _end(ctx: RunContext, out: Collector, run_log: RunLog, seen: dict[int, Transitions]) -> None:
     run = ctx.run
     at = run.stop_time
     assert at is not None
     tasks = tasks_at(run, at, ctx.ids) if run.running_since is not None else []
-    ends = task_ends(run, tasks)
+    ends = task_ends(run, tasks, seen)
     export_items(ctx, out, ends, run_log)
     if ctx.logs:
         stream = f"manifest/run/{run.id}/{run.uuid}"
-        records = [manifest.run_record(run, run.workflow.arn, ctx.arn)]
+        lines = [manifest.line(manifest.run_record(run, run.workflow.arn, ctx.arn))]
         for end in ends:
             image = image_details(run, end[0].template)["image"]
-            records.append(manifest.task_record(run, end, ctx.arn(f"task/{end[0].id}"), image))
-        for n, record in enumerate(records):
-            out.add(at, RANK_END, f"mf:{n}", LogEvent(LOG_GROUP, stream, manifest.line(record)))
+            lines.append(manifest.task_line(run, end, ctx.arn(f"task/{end[0].id}"), image))
+        for n, text in enumerate(lines):
+            out.log(at, RANK_END, f"mf:{n}", stream, text)
     for n, text in enumerate(end_lines(run, run.status)):
         run_log(at, RANK_END, f"{run.status}:{n}", text)
     if ctx.events:

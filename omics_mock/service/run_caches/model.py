@@ -20,7 +20,8 @@ class RunCache:
     id: str
     arn: str
     creation_time: _dt.datetime
-    cache_s3_uri: str
+    cache_s3_location: str
+    """``cacheS3Location`` as CreateRunCache was given it."""
     uuid: str
     """Names the cache's folder under ``cacheS3Location`` and its log stream."""
     cache_behavior: str = "CACHE_ON_FAILURE"
@@ -31,6 +32,12 @@ class RunCache:
     tags: dict[str, str] = field(default_factory=dict)
     entries: dict[CacheKey, str] = field(default_factory=dict)
     removed: bool = False
+
+    @property
+    def cache_s3_uri(self) -> str:
+        """``<cacheS3Location>/<cacheUuid>/``: the cache's own folder, where its entries are
+        written (one slash between the two, whether the location ended with one or not)."""
+        return f"{self.cache_s3_location.rstrip('/')}/{self.uuid}/"
 
     def to_create_output(self) -> dict[str, Any]:
         return {"arn": self.arn, "id": self.id, "status": self.status, "tags": dict(self.tags)}
@@ -58,8 +65,7 @@ class RunCache:
 
     def entry_uri(self, run_id: str, task_id: str, entry_uuid: str) -> str:
         """``<cacheS3Location>/<cacheUuid>/<runId>/<taskId>/<entryUuid>/`` (a new entry)."""
-        location = self.cache_s3_uri.rstrip("/")
-        return f"{location}/{self.uuid}/{run_id}/{task_id}/{entry_uuid}/"
+        return f"{self.cache_s3_uri}{run_id}/{task_id}/{entry_uuid}/"
 
 
 def cache_key(run: Run, index: int) -> CacheKey:

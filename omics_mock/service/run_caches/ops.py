@@ -1,5 +1,6 @@
 """Run caches: call caching of task outputs between runs.
 
+A cache's ``cacheS3Uri`` is its own folder, ``<cacheS3Location>/<cacheUuid>/``.
 A run started with ``cacheId`` reads and fills that cache. Entries are keyed
 by workflow, version, definition digest, run parameters and task, and filled
 when the run ends: with CACHE_ALWAYS for its completed tasks whether it
@@ -56,7 +57,7 @@ class RunCaches(Family):
             id=cache_id,
             arn=backend.arn(f"runCache/{cache_id}"),
             creation_time=backend.clock.now(),
-            cache_s3_uri=req["cacheS3Location"],
+            cache_s3_location=req["cacheS3Location"],
             uuid=backend.ids.uuid(),
             cache_behavior=req.get("cacheBehavior") or "CACHE_ON_FAILURE",
             cache_bucket_owner_id=req.get("cacheBucketOwnerId") or backend.account_id,
