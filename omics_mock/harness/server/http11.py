@@ -24,7 +24,7 @@ import sys
 import time
 from http.server import BaseHTTPRequestHandler
 from typing import Any, Protocol
-from urllib.parse import unquote_to_bytes, urlsplit
+from urllib.parse import SplitResult, unquote_to_bytes, urlsplit
 
 from .access_log import LOGGER
 from .app import CLOSE_CONNECTION, HEADERS, OmicsServer, status_line
@@ -38,6 +38,9 @@ _ONE_WRITE = 1 << 16
 """Answers smaller than this are written with their head in one piece."""
 _VERSION = re.compile(r"HTTP/(\d)\.(\d)")
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_ENVIRON_KEYS: dict[str, tuple[str, str]] = {}
+"""Header name -> (lower-case name, WSGI environment key), for the names seen so far."""
+_MAX_ENVIRON_KEYS = 1024
 
 
 class Serving(Protocol):
@@ -57,6 +60,17 @@ class Serving(Protocol):
     def untrack(self, connection: socket.socket) -> None: ...
 
 
+def _environ_key(name: str) -> tuple[str, str]:
+    """A header's lower-case name and WSGI key (``HTTP_X_AMZ_DATE``), remembered."""
+    lower = name.lower()
+    key = lower.upper().replace("-", "_")
+    if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        key = "HTTP_" + key
+    if len(_ENVIRON_KEYS) < _MAX_ENVIRON_KEYS:  # names come from clients: keep a few
+        _ENVIRON_KEYS[name] = (lower, key)
+    return lower, key
+
+
 class _Refused(Exception):
     """A request line or header http.server would refuse: its status and why."""
 
@@ -71,6 +85,8 @@ class OmicsRequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "omics-mock"
     server: Serving  # type: ignore[assignment]
+    target_parts: SplitResult
+    """The request target, split (by ``_request_line``)."""
     _date = (0, "")
 
     def version_string(self) -> str:
@@ -151,7 +167,7 @@ class OmicsRequestHandler(BaseHTTPRequestHandler):
         self.command, self.path, self.request_version = method, target, version
         self.close_connection = version == "HTTP/1.0"
         try:
-            urlsplit(target)
+            self.target_parts = urlsplit(target)
         except ValueError as error:
             raise _Refused(400, f"Malformed request: the URL is not valid ({error})") from None
 
@@ -180,8 +196,7 @@ class OmicsRequestHandler(BaseHTTPRequestHandler):
 
     def _environ(self, fields: list[tuple[str, str]]) -> dict[str, Any]:
         """The WSGI environment of the request; its headers also as a lower-case dict."""
-        target = self.path
-        parts = urlsplit(target)
+        target, parts = self.path, self.target_parts
         path = f"/{parts.netloc}{parts.path}" if parts.netloc and not parts.scheme else parts.path
         headers: dict[str, str] = {}
         environ: dict[str, Any] = {
@@ -206,10 +221,7 @@ class OmicsRequestHandler(BaseHTTPRequestHandler):
         for name, value in fields:
             if "_" in name:  # CONTENT_LENGTH and Content-Length would be one key
                 continue
-            lower = name.lower()
-            key = lower.upper().replace("-", "_")
-            if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-                key = "HTTP_" + key
+            lower, key = _ENVIRON_KEYS.get(name) or _environ_key(name)
             if key in environ:
                 value = f"{environ[key]},{value}"
             environ[key] = headers[lower] = value
