@@ -7,6 +7,7 @@ already known from the event name. Both end in the same steps.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable, Mapping
@@ -81,6 +82,12 @@ def _match_template(spec: OperationSpec, path: str) -> re.Match[str] | None:
     return None
 
 
+@functools.cache
+def router_for(spec: ServiceSpec) -> Router:
+    """The routing table of a service spec, built once (every mock's pipeline shares it)."""
+    return Router(spec.operations)
+
+
 def answer_code(answer: HttpResponse) -> str:
     """The error code an error answer carries."""
     return str(answer.headers.get("x-amzn-errortype", InternalServerException.code))
@@ -97,7 +104,7 @@ class Pipeline:
         self, invoke: Invoker, observe: Observer | None = None, spec: ServiceSpec | None = None
     ) -> None:
         self.spec = spec or service_spec()
-        self.router = Router(self.spec.operations)
+        self.router = router_for(self.spec)
         self._invoke = invoke
         self._observe = observe
 
