@@ -23,7 +23,7 @@ from omics_mock.wire.model import service_spec
 from omics_mock.wire.validate import ValidatorCompiler, raise_if_failed, render
 
 from .helpers import OUT, ROLE, error_of
-from .shape_check import minimal_input, operation_model, operation_names
+from .shape_check import InputStrategies, minimal_input, operation_model, operation_names
 
 UNICODE_CLASSES = r"[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+"
 TAG_KEY_RULES = (
@@ -773,3 +773,37 @@ def test_any_json_body_is_answered_with_success_or_a_validation_error(data: Any)
         message = json.loads(response.body)["message"]
         assert response.headers["x-amzn-errortype"] == "ValidationException"
         assert "validation error" in message
+
+
+# -- the pass test agrees with the reporting check -------------------------------------------
+
+PASS_STRATEGIES = InputStrategies()
+BREAKABLE = [op for op in operation_names() if PASS_STRATEGIES.can_break_input(op)]
+
+
+def pass_test_and_report(operation: str, params: dict[str, Any]) -> tuple[bool, list[str]]:
+    """The operation's pass test, and the reporting check's failures, for ``params``."""
+    spec = service_spec()
+    shape = spec.operations[operation].model.input_shape
+    assert shape is not None
+    errors: list[str] = []
+    spec.validators._reporting(shape)(params, "", errors)
+    return spec.validators._passes.for_shape(shape)(params), errors
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_pass_tests_accept_exactly_the_valid_inputs(data: st.DataObject) -> None:
+    operation = data.draw(st.sampled_from(BREAKABLE), label="operation")
+    params = data.draw(PASS_STRATEGIES.valid_input(operation), label="params")
+    assert pass_test_and_report(operation, params) == (True, [])
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_pass_tests_refuse_every_input_the_check_reports(data: st.DataObject) -> None:
+    operation = data.draw(st.sampled_from(BREAKABLE), label="operation")
+    params, mutation = data.draw(PASS_STRATEGIES.invalid_input(operation), label="params")
+    passes, errors = pass_test_and_report(operation, params)
+    assert errors, mutation
+    assert not passes, (mutation, errors)

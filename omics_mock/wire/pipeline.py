@@ -7,12 +7,12 @@ already known from the event name. Both end in the same steps.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, NamedTuple
+from urllib.parse import SplitResult, urlsplit
 
 from .errors import InternalServerException, ServiceError, UnknownOperationException
 from .model import OperationSpec, ServiceSpec, service_spec
@@ -29,8 +29,7 @@ _CREDENTIAL_SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws
 _HOST_REGION = re.compile(r"(?:^|[.-])omics(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com")
 
 
-@dataclass(frozen=True)
-class RequestContext:
+class RequestContext(NamedTuple):
     """Who is calling and where: taken from the request's signature and host."""
 
     region: str
@@ -48,8 +47,9 @@ UNKNOWN_OPERATION = ""
 then hold ``method`` and ``path``)."""
 
 
-def request_context(host: str, headers: Mapping[str, Any]) -> RequestContext:
-    """Region and access key from the SigV4 credential scope, else the host."""
+def request_context(host: str | SplitResult, headers: Mapping[str, Any]) -> RequestContext:
+    """Region and access key from the SigV4 credential scope, else the host (a URL's
+    host is looked up only then)."""
     authorization = headers.get("Authorization") or headers.get("authorization")
     if isinstance(authorization, bytes):
         authorization = authorization.decode("latin-1")
@@ -57,6 +57,8 @@ def request_context(host: str, headers: Mapping[str, Any]) -> RequestContext:
         scope = _CREDENTIAL_SCOPE.search(authorization)
         if scope is not None:
             return RequestContext(scope.group(2), scope.group(1))
+    if not isinstance(host, str):
+        host = host.hostname or ""
     found = _HOST_REGION.search(host)
     return RequestContext(found.group(1) if found else DEFAULT_REGION, None)
 
@@ -80,6 +82,12 @@ def _match_template(spec: OperationSpec, path: str) -> re.Match[str] | None:
     return None
 
 
+@functools.cache
+def router_for(spec: ServiceSpec) -> Router:
+    """The routing table of a service spec, built once (every mock's pipeline shares it)."""
+    return Router(spec.operations)
+
+
 def answer_code(answer: HttpResponse) -> str:
     """The error code an error answer carries."""
     return str(answer.headers.get("x-amzn-errortype", InternalServerException.code))
@@ -96,7 +104,7 @@ class Pipeline:
         self, invoke: Invoker, observe: Observer | None = None, spec: ServiceSpec | None = None
     ) -> None:
         self.spec = spec or service_spec()
-        self.router = Router(self.spec.operations)
+        self.router = router_for(self.spec)
         self._invoke = invoke
         self._observe = observe
 
@@ -117,7 +125,7 @@ class Pipeline:
             if routed is None:
                 return self._unroutable(verb, path, parts.hostname or "", headers)
             spec, match = routed
-            return self._run(spec, match, parts.query, parts.hostname or "", headers, body)
+            return self._run(spec, match, parts, headers, body)
         except Exception as exc:  # a malformed URL or a bug before the operation is known
             return self._failed_early(UNKNOWN_OPERATION, "request", headers, exc)
 
@@ -135,7 +143,7 @@ class Pipeline:
             match = _match_template(spec, parts.path or "/")
             if match is None:  # not this operation's path after all: route it
                 return self.handle(spec.method, url, headers, body)
-            return self._run(spec, match, parts.query, parts.hostname or "", headers, body)
+            return self._run(spec, match, parts, headers, body)
         except Exception as exc:
             return self._failed_early(operation, operation, headers, exc)
 
@@ -143,16 +151,15 @@ class Pipeline:
         self,
         spec: OperationSpec,
         match: re.Match[str],
-        query: str,
-        host: str,
+        url: SplitResult,
         headers: Mapping[str, Any],
         body: bytes | None,
     ) -> HttpResponse:
         params: dict[str, Any] = {}
         code: str | None = None
-        context = request_context(host, headers)
+        context = request_context(url, headers)
         try:
-            params = parse_request(spec, match, query, headers, body)
+            params = parse_request(spec, match, url.query, headers, body)
             errors: list[str] = []
             spec.validator(self.spec.validators)(params, "", errors)
             raise_if_failed(errors)

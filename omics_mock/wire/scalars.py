@@ -18,6 +18,9 @@ from botocore.model import Shape
 Rule = tuple[Callable[[Any], bool], str]
 """A constraint: the test a valid value passes, and the text AWS gives for it."""
 
+StringBounds = tuple[int | None, int | None, Callable[[str], Any] | None, frozenset[str] | None]
+"""A string shape's constraints as data: min and max length, full-match function, enum."""
+
 
 PRINTABLE_CLASS = "[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+"
 """The model's most common pattern: letters, marks, separators, symbols, numbers, punctuation."""
@@ -52,6 +55,8 @@ class ScalarRules:
     type_ok: Callable[[Any], bool]
     type_text: str
     rules: tuple[Rule, ...]
+    string_bounds: StringBounds | None = None
+    """For string shapes, the same constraints as ``rules``, as data (``passes``)."""
 
     @property
     def summary(self) -> list[str]:
@@ -72,8 +77,10 @@ def scalar_rules(shape: Shape) -> ScalarRules:
     kind = shape.type_name
     meta = shape.metadata
     rules: list[Rule] = []
+    bounds: StringBounds | None = None
     if kind in ("string", "blob"):
         rules.extend(size_rules(shape))
+        matches = None
         if "pattern" in meta:
             matches = compile_pattern(meta["pattern"])
             rules.append(
@@ -90,6 +97,9 @@ def scalar_rules(shape: Shape) -> ScalarRules:
                     f"Member must satisfy enum value set: [{', '.join(meta['enum'])}]",
                 )
             )
+        if kind == "string":
+            enum = frozenset(meta["enum"]) if "enum" in meta else None
+            bounds = (meta.get("min"), meta.get("max"), matches, enum)
     elif kind in ("integer", "long", "float", "double"):
         if "max" in meta:
             high = meta["max"]
@@ -103,7 +113,7 @@ def scalar_rules(shape: Shape) -> ScalarRules:
             )
     type_ok = _TYPE_CHECKS.get(kind, accept_type)
     return ScalarRules(
-        type_ok, _TYPE_TEXTS.get(kind, f"Member must be of type {kind}"), tuple(rules)
+        type_ok, _TYPE_TEXTS.get(kind, f"Member must be of type {kind}"), tuple(rules), bounds
     )
 
 

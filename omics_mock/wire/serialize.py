@@ -80,11 +80,13 @@ def serialize_output(spec: OperationSpec, result: Any) -> HttpResponse:
     headers = _base_headers()
     if not spec.has_output or spec.success_status == 204:  # HTTP forbids a body on 204
         return HttpResponse(spec.success_status, headers, b"")
-    data = dict(result) if result else {}
-    for binding in spec.output_header_members:
-        value = data.pop(binding.member, None)
-        if value is not None:
-            headers[binding.wire_name] = _header_text(value)
+    data = result if type(result) is dict else dict(result or {})
+    if spec.output_header_members:  # taken out of a copy: the result may be stored state
+        data = dict(data)
+        for binding in spec.output_header_members:
+            value = data.pop(binding.member, None)
+            if value is not None:
+                headers[binding.wire_name] = _header_text(value)
     if spec.output_payload is not None:
         return _payload_response(
             spec, spec.output_payload, data.get(spec.output_payload.member), headers

@@ -28,6 +28,7 @@ from typing import Any
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 from .errors import ValidationException
+from .passes import PassCompiler, Passes
 from .scalars import Rule, ScalarRules, scalar_rules, size_rules
 
 Check = Callable[[Any, str, list[str]], None]
@@ -78,14 +79,30 @@ class ValidatorCompiler:
     A shape is compiled under a lock, and its check (with those of the shapes
     compiled along with it) is published only once it is complete: a thread
     never sees the placeholder that lets a recursive shape refer to itself.
+
+    The check ``for_shape`` returns first asks the shape's pass test
+    (``passes``): a valid value, the common case, is accepted without building a
+    path or a message; any other value gets the full report.
     """
 
     def __init__(self) -> None:
         self._cache: dict[str, Check] = {}
         self._pending: dict[str, Check] = {}
         self._lock = threading.Lock()
+        self._passes = PassCompiler()
+        self._public: dict[str, Check] = {}
 
     def for_shape(self, shape: Shape) -> Check:
+        found = self._public.get(shape.name)
+        if found is None:
+            found = self._public.setdefault(
+                shape.name,
+                _report_unless_passes(self._passes.for_shape(shape), self._reporting(shape)),
+            )
+        return found
+
+    def _reporting(self, shape: Shape) -> Check:
+        """The check that reports every failure (run when the pass test says no)."""
         cached = self._cache.get(shape.name)
         if cached is not None:
             return cached
@@ -198,6 +215,14 @@ class ValidatorCompiler:
         if isinstance(shape, (StructureShape, ListShape, MapShape)):
             return _nested_members(self._compile(shape))
         return _scalar_members(scalar_rules(shape), heading)
+
+
+def _report_unless_passes(passes: Passes, check: Check) -> Check:
+    def validate(value: Any, path: str, errors: list[str]) -> None:
+        if not passes(value):
+            check(value, path, errors)
+
+    return validate
 
 
 # -- scalars ---------------------------------------------------------------------------

@@ -177,6 +177,10 @@ class Checked:
         rule = rules.get(name)
         if rule is None:
             raise AttributeError(_unknown(type(self), name, rules))
+        default = _DEFAULTS[type(self)].get(name)
+        if default is not None and value is default[0]:  # the field's own default: checked once
+            object.__setattr__(self, name, default[1])
+            return
         object.__setattr__(self, name, rule(f"{type(self).__name__}.{name}", value))
 
     def __delattr__(self, name: str) -> None:
@@ -184,6 +188,9 @@ class Checked:
 
 
 _RULES: dict[type, dict[str, Convert]] = {}
+_DEFAULTS: dict[type, dict[str, tuple[Any, Any]]] = {}
+"""Per class: each field's plain default (not a factory's) and what its check makes of it,
+checked once, so that a new object with defaults does not check them again."""
 
 
 def _rules(cls: type) -> dict[str, Convert]:
@@ -191,9 +198,18 @@ def _rules(cls: type) -> dict[str, Convert]:
     rules = _RULES.get(cls)
     if rules is None:
         hints = typing.get_type_hints(cls)
+        fields = dataclasses.fields(cls)
         rules = {
             field.name: _field_rule(hints[field.name], field.metadata.get(CHECK))
-            for field in dataclasses.fields(cls)
+            for field in fields
+        }
+        _DEFAULTS[cls] = {
+            field.name: (
+                field.default,
+                rules[field.name](f"{cls.__name__}.{field.name}", field.default),
+            )
+            for field in fields
+            if field.default is not dataclasses.MISSING
         }
         _RULES[cls] = rules
     return rules

@@ -32,6 +32,24 @@ def reacts_to(*event_types: type) -> Callable[[F], F]:
     return mark
 
 
+Marked = tuple[tuple[str, tuple[type, ...]], ...]
+_marked: dict[type, Marked] = {}
+
+
+def marked_methods(cls: type) -> Marked:
+    """(name, event types) of each method of ``cls`` marked with ``@reacts_to``, in name
+    order: found once per class (``dir`` and a lookup per attribute cost more than the
+    subscriptions themselves, and every new backend subscribes every family)."""
+    found = _marked.get(cls)
+    if found is None:
+        found = _marked[cls] = tuple(
+            (name, tuple(getattr(getattr(cls, name, None), REACTIONS_ATTR, ())))
+            for name in dir(cls)
+            if getattr(getattr(cls, name, None), REACTIONS_ATTR, ())
+        )
+    return found
+
+
 class EventBus:
     """Reactions by event type, for one account and Region."""
 
@@ -43,9 +61,8 @@ class EventBus:
 
     def subscribe_marked(self, owner: object) -> None:
         """Subscribe every method of ``owner`` marked with ``@reacts_to``."""
-        for name in dir(type(owner)):
-            function = getattr(type(owner), name, None)
-            for event_type in getattr(function, REACTIONS_ATTR, ()):
+        for name, event_types in marked_methods(type(owner)):
+            for event_type in event_types:
                 self.subscribe(event_type, getattr(owner, name))
 
     def publish(self, event: object) -> list[Any]:

@@ -90,6 +90,8 @@ class Scheduler:
     def run_due(self, now: _dt.datetime) -> int:
         """Run every event due at or before ``now``; returns how many ran."""
         heap = self._heap
+        if not heap or heap[0][0] > now:  # most requests: nothing is due
+            return 0
         ran = 0
         outer, self.horizon = self.horizon, now
         try:

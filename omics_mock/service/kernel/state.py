@@ -153,11 +153,8 @@ class Backend:
         self._families: dict[type[Family], Family] = {kind: kind(self) for kind in families}
         for family in self._families.values():
             self.events.subscribe_marked(family)
-        self._handlers: dict[str, tuple[Handler, Render | None]] = {
-            name: (getattr(self._families[binding.family], binding.method), binding.render)
-            for name, binding in OPERATIONS.items()
-            if binding.family in self._families
-        }
+        self._handlers: dict[str, tuple[Handler, Render | None]] = {}
+        """Each operation's bound handler and renderer, bound at its first request here."""
         self._unlocked = frozenset(
             name for name, binding in OPERATIONS.items() if not binding.locked
         )
@@ -214,9 +211,7 @@ class Backend:
 
     def call(self, spec: OperationSpec, params: Params) -> Any:
         """Run one validated request against this backend; returns its output."""
-        entry = self._handlers.get(spec.name)
-        if entry is None:
-            raise not_implemented(spec.name)
+        entry = self._handlers.get(spec.name) or self._bind(spec.name)
         handler, render = entry
         token = spec.traits.idempotency_token
         if spec.name in self._unlocked:
@@ -232,6 +227,15 @@ class Backend:
             result = handler(params)
             self.idempotency.remember(spec.name, token, params, result)
             return self._output(result, render, spec, params)
+
+    def _bind(self, name: str) -> tuple[Handler, Render | None]:
+        """The handler of operation ``name`` bound to this backend's family, and its renderer."""
+        binding = OPERATIONS.get(name)
+        family = self._families.get(binding.family) if binding is not None else None
+        if binding is None or family is None:
+            raise not_implemented(name)
+        entry = self._handlers[name] = (getattr(family, binding.method), binding.render)
+        return entry
 
     @staticmethod
     def _output(result: Any, render: Render | None, spec: OperationSpec, params: Params) -> Any:

@@ -74,17 +74,19 @@ def _entry(description: str, optional: bool) -> dict[str, Any]:
     return {"description": description, "optional": optional}
 
 
+_BRACE = re.compile(r"[{}]")
+
+
 def balanced_body(source: str, start: int) -> str:
     """The text from ``start`` (just after an opening brace) to its closing brace."""
     depth = 1
-    for index in range(start, len(source)):
-        char = source[index]
-        if char == "{":
+    for brace in _BRACE.finditer(source, start):  # only the braces, not every character
+        if brace.group() == "{":
             depth += 1
-        elif char == "}":
+        else:
             depth -= 1
             if depth == 0:
-                return source[start:index]
+                return source[start : brace.start()]
     return source[start:]
 
 
@@ -131,8 +133,13 @@ def _wdl(main: str, raw: str) -> Derived:
     return Derived(template=template, outline=outline, namespace=workflow.group("name"))
 
 
+_WDL_BLOCKS = {
+    keyword: re.compile(rf"\b{keyword}\s*\{{") for keyword in ("input", "parameter_meta")
+}
+
+
 def _wdl_block(body: str, keyword: str) -> str | None:
-    found = re.search(rf"\b{keyword}\s*\{{", body)
+    found = _WDL_BLOCKS[keyword].search(body)
     return None if found is None else balanced_body(body, found.end())
 
 
