@@ -479,6 +479,12 @@ def render(results: dict[str, Any], markdown: bool) -> str:
                 rows.append(
                     [f"import omics_mock after import boto3, {label}", _ms(data["omics_mock"])]
                 )
+                rows.append(
+                    [
+                        f"  and its names (from omics_mock import mock_omics), {label}",
+                        _ms(data["omics_mock_usable"]),
+                    ]
+                )
         if "cached" in imports:
             data = imports["cached"]
             rows.append(["  context: import boto3", _ms(data["boto3"])])
@@ -488,11 +494,14 @@ def render(results: dict[str, Any], markdown: bool) -> str:
                     _ms(data["first_activation"]),
                 ]
             )
+            # The package loads its modules when a name is first used, so the target is
+            # judged on what a user pays before the first mock: the import and the names.
             targets.append(
                 [
-                    "import omics_mock <= 30 ms (bytecode cached)",
-                    _ms(data["omics_mock"]),
-                    _verdict(data["omics_mock"] <= TARGET_IMPORT),
+                    "import omics_mock and from omics_mock import mock_omics <= 30 ms "
+                    "(bytecode cached)",
+                    _ms(data["omics_mock_usable"]),
+                    _verdict(data["omics_mock_usable"] <= TARGET_IMPORT),
                 ]
             )
         for name, case in fixed["enter_exit"].items():
