@@ -17,22 +17,15 @@ from ...service.runs.model import (
     RUNNING,
     STARTING,
     STOPPING,
+    STORED_STATUSES,
     TERMINAL,
     Run,
 )
 from ...service.runs.tasks import Task
 from ...service.runs.timeline import task_status, task_windows
 
-RUN_STATUSES = (
-    "PENDING",
-    "STARTING",
-    "RUNNING",
-    "STOPPING",
-    "COMPLETED",
-    "FAILED",
-    "CANCELLED",
-)
-"""The statuses a stored run can show, in the order of its life."""
+RUN_STATUSES = STORED_STATUSES
+"""The statuses the dashboard counts and filters by, in the order of a run's life."""
 PLANNED = "PLANNED"
 """A task whose window has not begun yet (the run's plan)."""
 

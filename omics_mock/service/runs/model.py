@@ -29,6 +29,8 @@ DELETED = "DELETED"
 
 ACTIVE = frozenset({PENDING, STARTING, RUNNING, STOPPING})
 TERMINAL = frozenset({COMPLETED, FAILED, CANCELLED})
+STORED_STATUSES = (PENDING, STARTING, RUNNING, STOPPING, COMPLETED, FAILED, CANCELLED)
+"""The statuses a stored run can show, in the order of its life."""
 NO_TAGS: dict[str, str] = {}
 NO_TASKS: list[Task] = []
 NO_HITS: dict[int, str] = {}
