@@ -23,16 +23,18 @@ import threading
 import warnings
 from collections.abc import AsyncIterator, Callable, Iterator
 from types import TracebackType
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from ..service import new_state
-from . import snapshots
 from .control import Control
 from .door import Door
 from .environ import EnvironPatch
 from .interception import INTERCEPTOR
 from .method_wrapping import test_method_names, with_arity_of
 from .sleeping import SleepPatch
+
+if TYPE_CHECKING:
+    from .snapshots import Source
 
 F = TypeVar("F", bound=Callable[..., Any])
 C = TypeVar("C", bound=type)
@@ -87,13 +89,17 @@ class OmicsMock(Control):
         patch_sleep: bool = False,
         account_id: str | None = None,
         id_seed: str | int | None = None,
-        state: snapshots.Source | None = None,
+        state: Source | None = None,
     ) -> None:
         self.patch_sleep = patch_sleep
         self._account_id = account_id
         self._id_seed = id_seed
         self._configured = False
-        self._snapshot = None if state is None else snapshots.load(state)
+        self._snapshot = None
+        if state is not None:
+            from . import snapshots  # loaded by the first mock that starts from a snapshot
+
+            self._snapshot = snapshots.load(state)
         self._restored = True
         """Whether the door holds the snapshot's state (a stopped mock's door is emptied,
         and filled again when it next starts)."""
@@ -103,6 +109,8 @@ class OmicsMock(Control):
     def _fresh_door(self, restored: bool = True) -> Door:
         door = Door(new_state())
         if self._snapshot is not None and restored:
+            from . import snapshots
+
             snapshots.restore(door, self._snapshot)
         self._restored = restored
         if self._account_id is not None:
@@ -329,7 +337,7 @@ def mock_omics(
     patch_sleep: bool = False,
     account_id: str | None = None,
     id_seed: str | int | None = None,
-    state: snapshots.Source | None = None,
+    state: Source | None = None,
 ) -> OmicsMock: ...
 
 
@@ -340,7 +348,7 @@ def mock_omics(
     patch_sleep: bool = False,
     account_id: str | None = None,
     id_seed: str | int | None = None,
-    state: snapshots.Source | None = None,
+    state: Source | None = None,
 ) -> F | OmicsMock:
     """Mock HealthOmics for a test, a block of code, or until stopped.
 

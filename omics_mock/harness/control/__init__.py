@@ -28,28 +28,27 @@ Reached from the mock object (``with mock_omics() as m``), or from the
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import os
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...service.kernel import checks
-from ...service.kernel.clock import VirtualClock
-from ...service.kernel.settings import Settings
-from .. import snapshots
-from ..display.runs import RUN_STATUSES
-from ..display.table import ROWS, state_html
-from ..display.views import MAX_PAGE, PAGE, state_view
-from ..request_log import RequestLog, RequestRecord
-from .analytics import AnalyticsControl
-from .artifacts import ArtifactsControl
-from .resources import AccountsControl, Faults, Ready2RunControl, S3Objects
-from .runs import RunsControl
-from .storage import StorageControl
+from ..display import MAX_PAGE, PAGE
 
 if TYPE_CHECKING:
-    from ...service.kernel.state import Backend
+    from ...service.kernel.clock import VirtualClock
+    from ...service.kernel.settings import Settings
+    from ...service.kernel.state import Backend, ServiceState
     from ..door import Door
+    from ..request_log import RequestLog, RequestRecord
+    from ..snapshots import Source
+    from .analytics import AnalyticsControl
+    from .artifacts import ArtifactsControl
+    from .resources import AccountsControl, Faults, Ready2RunControl, S3Objects
+    from .runs import RunsControl
+    from .storage import StorageControl
 
 
 class Inspection:
@@ -73,22 +72,71 @@ class Inspection:
 
 
 class Control:
-    """Everything a test can reach on a mock besides the AWS API."""
+    """Everything a test can reach on a mock besides the AWS API.
+
+    Each part (``faults``, ``runs``, ``storage``...) is made, and its module loaded, when
+    first reached: a test that never steers storage never loads what steers it.
+    """
 
     def __init__(self, door: Door) -> None:
         self._door = door
-        self.faults = Faults(self._current_door)
-        self.accounts = AccountsControl(self._current_door)
-        self.s3 = S3Objects(self._current_door)
-        self.ready2run = Ready2RunControl(self._current_door)
-        self.runs = RunsControl(lambda: self._current_door().state)
-        self.storage = StorageControl(lambda: self._current_door().state)
-        self.artifacts = ArtifactsControl(lambda: self._current_door().state)
-        self.analytics = AnalyticsControl(lambda: self._current_door().state)
 
     def _current_door(self) -> Door:
         """The door control calls reach (every control call goes through here)."""
         return self._door
+
+    def _current_state(self) -> ServiceState:
+        return self._current_door().state
+
+    # -- the parts ---------------------------------------------------------------------------
+
+    @functools.cached_property
+    def faults(self) -> Faults:
+        from .resources import Faults
+
+        return Faults(self._current_door)
+
+    @functools.cached_property
+    def accounts(self) -> AccountsControl:
+        from .resources import AccountsControl
+
+        return AccountsControl(self._current_door)
+
+    @functools.cached_property
+    def s3(self) -> S3Objects:
+        from .resources import S3Objects
+
+        return S3Objects(self._current_door)
+
+    @functools.cached_property
+    def ready2run(self) -> Ready2RunControl:
+        from .resources import Ready2RunControl
+
+        return Ready2RunControl(self._current_door)
+
+    @functools.cached_property
+    def runs(self) -> RunsControl:
+        from .runs import RunsControl
+
+        return RunsControl(self._current_state)
+
+    @functools.cached_property
+    def storage(self) -> StorageControl:
+        from .storage import StorageControl
+
+        return StorageControl(self._current_state)
+
+    @functools.cached_property
+    def artifacts(self) -> ArtifactsControl:
+        from .artifacts import ArtifactsControl
+
+        return ArtifactsControl(self._current_state)
+
+    @functools.cached_property
+    def analytics(self) -> AnalyticsControl:
+        from .analytics import AnalyticsControl
+
+        return AnalyticsControl(self._current_state)
 
     def _attach(self, door: Door) -> None:
         """Use another door from now on (a mock joining a group, or stopping)."""
@@ -124,17 +172,23 @@ class Control:
         """The whole state as plain, JSON-serialisable data (``docs/snapshots.md``): every
         account and Region, the virtual time, events still to come, IDs, settings. What
         cannot be written is left out and listed under ``omitted``."""
+        from .. import snapshots
+
         return snapshots.take(self._door)
 
-    def restore(self, snapshot: snapshots.Source) -> None:
+    def restore(self, snapshot: Source) -> None:
         """Replace the whole state with a snapshot (its data, or a JSON file's path); virtual
         time resumes at the snapshot's. A snapshot that cannot be restored raises
         ``SnapshotError`` naming what is wrong, and changes nothing."""
+        from .. import snapshots
+
         snapshots.restore(self._door, snapshot)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the snapshot to a JSON file, atomically (a crash leaves the previous file
         whole); returns its path."""
+        from .. import snapshots
+
         return snapshots.save(self._door, path)
 
     def simulation_failures(self) -> list[tuple[_dt.datetime, Exception]]:
@@ -164,6 +218,9 @@ class Control:
         and per account and Region a page of runs (newest first, of one ``status`` if
         given) with their phases and tasks, workflows, run groups, batches, caches,
         storage and analytics stores. See ``docs/dashboard.md``."""
+        from ..display.runs import RUN_STATUSES
+        from ..display.views import state_view
+
         if status is not None:
             checks.one_of(*RUN_STATUSES)("status", checks.text("status", status))
         checks.at_least(0)("offset", checks.whole("offset", offset))
@@ -184,6 +241,9 @@ class Control:
 
     def _repr_html_(self) -> str:
         """Notebooks: the runs of every account and Region, statuses coloured (read-only)."""
+        from ..display.table import ROWS, state_html
+        from ..display.views import state_view
+
         return state_html(state_view(self._door.state, limit=ROWS))
 
     # -- deprecated ------------------------------------------------------------------------

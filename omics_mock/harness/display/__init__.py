@@ -10,3 +10,8 @@
 Nothing here changes the simulation: a view catches up with virtual time, as any
 request does, and then only reads. See ``docs/dashboard.md``.
 """
+
+PAGE = 100
+"""Runs per page of a view unless asked otherwise."""
+MAX_PAGE = 10_000
+"""The most runs one view holds."""

@@ -36,6 +36,7 @@ from ...service.runs.ops import Runs
 from ...service.sequence_stores.ops import SequenceStores
 from ...service.variant_stores.ops import VariantStores
 from ...service.workflows.ops import Workflows
+from . import PAGE
 from .runs import RUN_STATUSES, run_view
 
 if TYPE_CHECKING:
@@ -45,10 +46,6 @@ T = TypeVar("T")
 
 ITEMS = 100
 """At most this many entries of each kind besides runs, per account and Region."""
-PAGE = 100
-"""Runs per page unless asked otherwise."""
-MAX_PAGE = 10_000
-"""The most runs one view holds."""
 
 
 def clock_view(state: ServiceState) -> dict[str, Any]:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..display import MAX_PAGE, PAGE
 from ..display.page import SECURITY_HEADERS, page_html
 from ..display.runs import RUN_STATUSES
-from ..display.views import MAX_PAGE, PAGE
 from .control_request import MAX_WHOLE, Answer, ControlError, ControlRequest, control_route
 
 ACCOUNT_ID = re.compile(r"[0-9]{12}")
