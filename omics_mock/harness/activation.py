@@ -25,15 +25,14 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from ..service import new_state
 from .control import Control
-from .door import Door
 from .environ import EnvironPatch
 from .interception import INTERCEPTOR
 from .method_wrapping import test_method_names, with_arity_of
 from .sleeping import SleepPatch
 
 if TYPE_CHECKING:
+    from .door import Door
     from .snapshots import Source
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -107,6 +106,9 @@ class OmicsMock(Control):
         self._sleep_thread: int | None = None
 
     def _fresh_door(self, restored: bool = True) -> Door:
+        from ..service import new_state  # the service's kernel: loaded by the first mock made
+        from .door import Door
+
         door = Door(new_state())
         if self._snapshot is not None and restored:
             from . import snapshots

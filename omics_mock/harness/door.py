@@ -12,7 +12,7 @@ import json
 import threading
 from typing import Any
 
-from ..service import ServiceState
+from ..service.kernel.state import ServiceState
 from ..service.outside import pricing
 from ..service.outside.artifacts import ArtifactStore
 from ..wire.model import OperationSpec

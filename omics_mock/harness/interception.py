@@ -47,13 +47,13 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.credentials import Credentials, RefreshableCredentials
 
 from ..service.outside.artifacts import ARTIFACT_HOST
-from ..wire.pipeline import Pipeline
 from .environ import FAKE_ACCESS_KEY, FAKE_SECRET_KEY
 from .patching import PatchSet
 from .plain_http import body_bytes, requests_adapter
 from .response_body import ResponseBody as _Body
 
 if TYPE_CHECKING:
+    from ..wire.pipeline import Pipeline
     from .door import Door
 
 OMICS_URL = re.compile(

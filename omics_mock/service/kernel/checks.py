@@ -21,8 +21,6 @@ import typing
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from ...wire.model import service_spec
-
 T = TypeVar("T")
 
 Convert = Callable[[str, Any], Any]
@@ -112,6 +110,8 @@ def model_text(shape_name: str) -> Convert:
     def check(name: str, value: Any) -> Any:
         if not isinstance(value, str):
             raise TypeError(f"{name} must be a string, not {_kind(value)}")
+        from ...wire.model import service_spec  # the model: loaded by the first check
+
         spec = service_spec()
         errors: list[str] = []
         validate = spec.validators.for_shape(spec.service_model.shape_for(shape_name))
