@@ -30,7 +30,7 @@ CONTAINERS = (dict, list, tuple, set, frozenset, collections.deque)
 """Values, not objects: the state never shares one it changes between two owners, so a
 snapshot writes each where it is met (a tuple of objects keeps its identity, unchecked)."""
 PLAIN = (str, int, float, bool, type(None), bytes, _dt.datetime, _dt.timedelta)
-BACKEND_SKIPPED = {"events", "lock", "_handlers", "_unlocked", "clock", "settings", "state"}
+BACKEND_SKIPPED = {"events", "lock", "_handlers", "catalog", "clock", "settings", "state"}
 STATE_SKIPPED = {"clock", "_lock", "providers"}
 
 

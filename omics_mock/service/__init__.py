@@ -1,9 +1,9 @@
 """The behaviour of HealthOmics: one package per resource, over a small kernel.
 
-``FAMILIES`` (in ``catalog``) is the one place a resource family is registered.
+``CATALOG`` (in ``catalog``) is the one place a resource family is registered.
 Importing this package loads neither the kernel nor any family (so that importing
 ``omics_mock.service.kernel.clock`` costs only the clock): ``new_state`` loads the
-kernel, ``FAMILIES`` every family.
+kernel, each backend the planes it needs (``kernel.planes``), ``FAMILIES`` every family.
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ if TYPE_CHECKING:
 
 
 def new_state(settings: Settings | None = None) -> ServiceState:
-    """A fresh, empty state with every registered family."""
-    from .catalog import FAMILIES
+    """A fresh, empty state with every registered family (built as backends need them)."""
+    from .catalog import CATALOG
     from .kernel.state import ServiceState
 
-    return ServiceState(FAMILIES, settings)
+    return ServiceState(CATALOG, settings)
 
 
 def __getattr__(name: str) -> Any:

@@ -9,12 +9,18 @@ run?") that several families answer.
 Event types are small frozen dataclasses defined by the family that publishes
 them (``runs.events``), so a reaction imports the publisher's events, never the
 other way round.
+
+A family not built yet (its plane is built on first need, see ``planes``) still
+hears what it reacts to: the bus holds those event types as dormant, and publishing
+one first wakes the plane, which builds it and subscribes it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
+
+from .planes import class_key
 
 Reaction = Callable[[Any], Any]
 F = TypeVar("F", bound=Callable[..., Any])
@@ -55,6 +61,22 @@ class EventBus:
 
     def __init__(self) -> None:
         self._reactions: dict[type, list[Reaction]] = {}
+        self._dormant: dict[str, str] = {}
+        """Event type (``class_key``) -> the plane not built yet whose families react to it."""
+        self._wake: Callable[[str], None] | None = None
+
+    def hold(self, dormant: Mapping[str, str], wake: Callable[[str], None]) -> None:
+        """Publishing an event type of ``dormant`` first calls ``wake(plane)``."""
+        self._dormant = dict(dormant)
+        self._wake = wake
+
+    def woken(self, plane: str) -> None:
+        """``plane`` is built: its event types are no longer dormant."""
+        self._dormant = {event: p for event, p in self._dormant.items() if p != plane}
+
+    def clear(self) -> None:
+        """Forget every subscription (a backend subscribes its families again, in order)."""
+        self._reactions = {}
 
     def subscribe(self, event_type: type, reaction: Reaction) -> None:
         self._reactions.setdefault(event_type, []).append(reaction)
@@ -67,6 +89,10 @@ class EventBus:
 
     def publish(self, event: object) -> list[Any]:
         """Call every reaction to ``event``; returns their answers in subscription order."""
+        if self._dormant:
+            plane = self._dormant.get(class_key(type(event)))
+            if plane is not None and self._wake is not None:
+                self._wake(plane)
         reactions = self._reactions.get(type(event))
         if not reactions:
             return []
@@ -75,4 +101,6 @@ class EventBus:
         return [reaction(event) for reaction in reactions]
 
     def has_reactions(self, event_type: type) -> bool:
+        if self._dormant and class_key(event_type) in self._dormant:
+            return True  # a family not built yet reacts to it
         return bool(self._reactions.get(event_type))

@@ -1,28 +1,24 @@
 """The state of one mock: resource families, the backend of one account and Region,
 and the ``ServiceState`` that holds every backend and the mock-wide resources.
 
-**Families.** A family is a small class holding one kind of resource of one
-account and Region, with its operations marked ``@operation("Name")``.
-Defining a family class registers its operations in ``OPERATIONS``; a second
-handler for the same operation is an error at import, so every operation has
-exactly one home. ``render`` turns what a handler returns (a resource) into the
-operation's output; handlers of List operations return a ``Listing`` instead.
+**Families.** A family holds one kind of resource of one account and Region, with
+its operations marked ``@operation("Name")``. Defining a family class registers its
+operations in ``OPERATIONS``; a second handler for an operation is an error at
+import. ``render`` turns what a handler returns into the operation's output; List
+handlers return a ``Listing``.
 
 **Backends.** ``Backend.call`` is the service side of every request. Under the
-backend's lock it first catches up with virtual time (every simulated event
-due by now), then applies what the model declares about the operation, the
-same way for every operation: an idempotency token (``requestId``,
-``clientToken``) seen before with the same payload answers with the resource
-the first request made; the handler runs; what it returns is rendered with the
-operation's ``render``, paged (a ``Listing``) or answered as it is. Families
-react to each other's events (``events``), wired after all are built, so the
-order in which families are built never matters.
+backend's lock it catches up with virtual time, then applies what the model
+declares, alike for every operation: an idempotency token seen before with the
+same payload answers with what the first request made; the handler runs; its
+result is rendered, paged or answered as it is. A backend builds its families by
+plane (``planes``): the eager ones at once, the others when first needed. Families
+react to each other's events (``events``), subscribed in the catalog's order
+whenever a plane is built, so the order in which families are built never matters.
 
-**The state.** Backends are made on first use, one per (account, Region), each
-with every registered family. Mock-wide resources (shares seen by two accounts,
-the READY2RUN catalogue, how future runs behave) are singletons by class, made
-on first use with ``shared(kind)``; their classes live with the families that
-use them, so this module names no family.
+**The state.** Backends are made on first use, one per (account, Region).
+Mock-wide resources (shares, the READY2RUN catalogue, run steering) are singletons
+by class, made on first use with ``shared(kind)``; this module names no family.
 """
 
 from __future__ import annotations
@@ -40,6 +36,7 @@ from .clock import VirtualClock
 from .events import EventBus
 from .idempotency import IdempotencyIndex
 from .ids import IdAllocator
+from .planes import Catalog
 from .scheduler import Scheduler
 from .settings import Settings
 from .store import Listing
@@ -135,7 +132,7 @@ class Backend:
         account_id: str,
         region: str,
         state: ServiceState,
-        families: Sequence[type[Family]],
+        catalog: Catalog,
     ) -> None:
         self.account_id = account_id
         self.region = region
@@ -150,22 +147,47 @@ class Backend:
         self.taggable: dict[str, Any] = {}
         self._taggable_kinds: dict[str, Callable[[str], Any]] = {}
         self._arn_prefix = f"arn:aws:omics:{region}:{account_id}:"
-        self._families: dict[type[Family], Family] = {kind: kind(self) for kind in families}
-        for family in self._families.values():
-            self.events.subscribe_marked(family)
-        self._handlers: dict[str, tuple[Handler, Render | None]] = {}
-        """Each operation's bound handler and renderer, bound at its first request here."""
-        self._unlocked = frozenset(
-            name for name, binding in OPERATIONS.items() if not binding.locked
-        )
+        self.catalog = catalog
+        self._families: dict[type[Family], Family] = {}
+        """The families built so far, in the catalog's order, of the planes ``_built``."""
+        self._built: set[str] = set()
+        self._handlers: dict[str, tuple[Handler, Render | None, bool]] = {}
+        """Each operation's bound handler, renderer and locking, bound at its first request."""
+        self.events.hold(catalog.reactions, self.build)
+        for plane in catalog.eager:
+            self.build(plane)
+
+    def build(self, plane: str) -> None:
+        """Build the families of ``plane`` (once; importing their modules on first use)."""
+        with self.lock:
+            if plane in self._built:
+                return
+            self._built.add(plane)
+            made = [kind(self) for kind in self.catalog.classes(plane)]
+            rank = self.catalog.rank
+            families = sorted([*self._families.values(), *made], key=lambda f: rank(type(f)))
+            self._families = {type(family): family for family in families}
+            self.events.woken(plane)
+            self.events.clear()
+            for family in families:
+                self.events.subscribe_marked(family)
 
     def get(self, kind: type[FamilyT]) -> FamilyT:
-        """This backend's family of that class."""
-        family = self._families[kind]
+        """This backend's family of that class (its plane is built if it is not yet)."""
+        family = self._families.get(kind)
+        if family is None:
+            plane = self.catalog.plane_of(kind)
+            if plane is None:
+                raise KeyError(kind)
+            self.build(plane)
+            family = self._families[kind]
         assert isinstance(family, kind)
         return family
 
     def families(self) -> list[Family]:
+        """Every family of the catalog, in its order (building every plane not built yet)."""
+        for plane in self.catalog.planes:
+            self.build(plane)
         return list(self._families.values())
 
     def arn(self, resource: str) -> str:
@@ -211,10 +233,10 @@ class Backend:
 
     def call(self, spec: OperationSpec, params: Params) -> Any:
         """Run one validated request against this backend; returns its output."""
-        entry = self._handlers.get(spec.name) or self._bind(spec.name)
-        handler, render = entry
+        entry = self._handlers.get(spec.name) or self._bind(spec)
+        handler, render, locked = entry
         token = spec.traits.idempotency_token
-        if spec.name in self._unlocked:
+        if not locked:
             return self._output(handler(params), render, spec, params)
         with self.lock:
             self.scheduler.run_due(self.clock.now())
@@ -228,13 +250,21 @@ class Backend:
             self.idempotency.remember(spec.name, token, params, result)
             return self._output(result, render, spec, params)
 
-    def _bind(self, name: str) -> tuple[Handler, Render | None]:
-        """The handler of operation ``name`` bound to this backend's family, and its renderer."""
+    def _bind(self, spec: OperationSpec) -> tuple[Handler, Render | None, bool]:
+        """The operation's handler bound to this backend's family, its renderer and locking
+        (the plane that serves the operation's host is built first, if it is not yet)."""
+        name = spec.name
+        plane = self.catalog.hosts.get(spec.host_prefix or "")
+        if plane is not None:
+            self.build(plane)
         binding = OPERATIONS.get(name)
-        family = self._families.get(binding.family) if binding is not None else None
+        family = None
+        if binding is not None and self.catalog.plane_of(binding.family) is not None:
+            family = self.get(binding.family)
         if binding is None or family is None:
             raise not_implemented(name)
-        entry = self._handlers[name] = (getattr(family, binding.method), binding.render)
+        handler = getattr(family, binding.method)
+        entry = self._handlers[name] = (handler, binding.render, binding.locked)
         return entry
 
     @staticmethod
@@ -257,13 +287,13 @@ class ServiceState:
 
     def __init__(
         self,
-        families: Sequence[type[Family]],
+        families: Sequence[type[Family]] | Catalog,
         settings: Settings | None = None,
         *,
         clock: VirtualClock | None = None,
         providers: dict[type, Callable[[], Any]] | None = None,
     ) -> None:
-        self.families = tuple(families)
+        self.catalog = families if isinstance(families, Catalog) else Catalog.of(families)
         self.clock = clock if clock is not None else VirtualClock()
         self.settings = settings if settings is not None else Settings()
         self.providers: dict[type, Callable[[], Any]] = dict(providers or {})
@@ -283,7 +313,7 @@ class ServiceState:
             with self._lock:
                 backend = self._backends.get(key)
                 if backend is None:
-                    backend = Backend(key[0], key[1], self, self.families)
+                    backend = Backend(key[0], key[1], self, self.catalog)
                     self._backends[key] = backend
         return backend
 

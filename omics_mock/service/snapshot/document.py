@@ -18,7 +18,7 @@ import datetime as _dt
 import gc
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from ..kernel.scheduler import Event
 from ..kernel.state import Backend, Family, ServiceState
@@ -41,12 +41,12 @@ FIRST_FAMILIES = (
 )
 """Families whose resources others point at, written first (any order would do)."""
 STATE_ATTRIBUTES = frozenset(
-    {"families", "clock", "settings", "providers", "_backends", "_shared"}
+    {"catalog", "clock", "settings", "providers", "_backends", "_shared"}
     | {"_shared_events", "_lock"}
 )
 BACKEND_ATTRIBUTES = frozenset(
     {"account_id", "region", "state", "clock", "settings", "scheduler", "ids", "idempotency"}
-    | {"events", "lock", "taggable", "_families", "_handlers", "_unlocked"}
+    | {"events", "lock", "taggable", "catalog", "_families", "_built", "_handlers"}
     | {"_taggable_kinds", "_arn_prefix"}
 )
 """What a snapshot knows of a state and a backend: anything else is refused (it would be
@@ -96,7 +96,8 @@ def _is_part(value: Any) -> bool:
 
 
 def family_order(state: ServiceState) -> list[str]:
-    keys = [family.key for family in state.families]
+    families = cast("tuple[type[Family], ...]", state.catalog.all_classes())
+    keys = [family.key for family in families]
     return [k for k in FIRST_FAMILIES if k in keys] + [k for k in keys if k not in FIRST_FAMILIES]
 
 
@@ -203,7 +204,7 @@ def build_state(state: ServiceState, document: Any) -> tuple[ServiceState, _dt.d
     settings = decoder.at("settings", data["settings"])
     if type(settings) is not type(state.settings):
         raise SnapshotError("settings must be the mock's Settings", "settings")
-    incoming = ServiceState(state.families, settings, clock=state.clock, providers=state.providers)
+    incoming = ServiceState(state.catalog, settings, clock=state.clock, providers=state.providers)
     for name in data["shared"]:
         kind = lookup(name, f"shared/{name}")
         try:
