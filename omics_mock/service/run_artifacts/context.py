@@ -63,7 +63,8 @@ class Collector:
             self.items.append(_new(Item, (at, rank, key, event)))
 
 
-_new: Any = tuple.__new__
+new_tuple: Any = tuple.__new__
+_new = new_tuple
 """Makes a named tuple from a plain one without the Python-level ``__new__`` its class
 has (items are made by the hundred thousand in a large simulation)."""
 

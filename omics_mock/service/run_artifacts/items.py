@@ -68,10 +68,23 @@ def epoch_ms(at: _dt.datetime) -> int:
 
 def iso_ms(at: _dt.datetime) -> str:
     """``2024-10-20T07:02:53.000Z``: always three fractional digits (run_analyzer parses it)."""
-    at = at.astimezone(_UTC)
-    if at.year < 1000:  # strftime does not pad the year; isoformat does
+    if at.tzinfo is not _UTC:
+        at = at.astimezone(_UTC)
+    if at.year < 1000:  # strftime does not pad the year
         return at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
-    return at.isoformat(timespec="milliseconds")[:23] + "Z"
+    return _ISO_MS % (
+        at.year,
+        at.month,
+        at.day,
+        at.hour,
+        at.minute,
+        at.second,
+        at.microsecond // 1000,
+    )
+
+
+_ISO_MS = "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ"
+"""What ``isoformat(timespec="milliseconds")`` writes for UTC, ``Z`` for the offset."""
 
 
 def iso_seconds(at: _dt.datetime) -> str:

@@ -14,8 +14,18 @@ from typing import Any
 quoted = json.encoder.encode_basestring_ascii
 """A text as a JSON string: ``json.dumps(text)``."""
 
-compact = json.JSONEncoder(separators=(",", ":")).encode
-"""``json.dumps(value, separators=(",", ":"))``."""
+_compact = json.JSONEncoder(separators=(",", ":"))
+_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
+
+
+def compact(value: Any) -> str:
+    """``json.dumps(value, separators=(",", ":"))``, made by the C encoder directly (what
+    ``JSONEncoder.encode`` does, without the Python around it)."""
+    if _make_encoder is None or isinstance(value, str):  # pragma: no cover - CPython has both
+        return _compact.encode(value)
+    encode = _make_encoder({}, _compact.default, quoted, None, ":", ",", False, False, True)
+    return "".join(encode(value, 0))
+
 
 _scalar = json.JSONEncoder().encode
 

@@ -99,37 +99,47 @@ def _digests(parameters: Any) -> dict[str, str]:
     }
 
 
-def task_line(run: Run, end: TaskEnd, task_arn: str, image: str) -> str:
-    """The task's record, as ``line`` writes it: ``arn``, ``uuid``, ``name``, ``status``,
+def task_lines(run: Run, ends: list[TaskEnd], arn: Any, image: Any) -> list[str]:
+    """Each task's record, as ``line`` writes it: ``arn``, ``uuid``, ``name``, ``status``,
     ``run``, the times (none for a cache hit), ``cpus``, ``memory``, ``gpus``,
     ``instanceType``, ``image``, ``metrics`` (``{}`` for a cache hit), and for a failed
-    task ``failureReason`` and ``statusMessage``. What depends only on the task's
-    template is encoded once per template (``_fixed``)."""
-    task, status, start, stop = end
-    template = task.template
-    parts = [
-        f'{{"arn":{quoted(task_arn)},"uuid":{quoted(task.uuid)},"name":{quoted(template.name)},'
-        f'"status":{quoted(status)},"run":{quoted(run.arn)},'
-    ]
-    fixed, metrics = _fixed(template, image)
-    if task.cache_hit:
-        parts.append(fixed)
-        parts.append(',"metrics":{}')
-    else:
-        parts.append(f'"creationTime":"{iso_ms(task.window_start)}",')
-        if start is not None:
-            parts.append(f'"startTime":"{iso_ms(start)}",')
-        if stop is not None:
-            parts.append(f'"stopTime":"{iso_ms(stop)}",')
-        running = (stop - start).total_seconds() if start is not None and stop is not None else 0.0
-        parts.append(fixed)
-        parts.append(f"{metrics}{round(running, 3)!r}}}")
-    if status == "FAILED":
-        reason = (run.failure_reason or "TASK_FAILED")[:64]
-        message = f"Task {template.name} failed: {run.status_message or 'error'}"
-        parts.append(f',"failureReason":{quoted(reason)},"statusMessage":{quoted(message)}')
-    parts.append("}")
-    return "".join(parts)
+    task ``failureReason`` and ``statusMessage`` (``arn``: the backend's ARN maker;
+    ``image``: a task template's image in this run). What depends only on the task's
+    template is encoded once per template (``_fixed``), what depends on the run once."""
+    of_run = ',"run":' + quoted(run.arn) + ","
+    lines = []
+    for task, status, start, stop in ends:
+        template = task.template
+        fixed, metrics = _fixed(template, image(run, template))
+        head = (
+            '{"arn":'
+            + quoted(arn("task/" + task.id))
+            + ',"uuid":'
+            + quoted(task.uuid)
+            + ',"name":'
+            + quoted(template.name)
+            + ',"status":'
+            + quoted(status)
+            + of_run
+        )
+        if task.cache_hit:
+            text = head + fixed + ',"metrics":{}'
+        else:
+            times = '"creationTime":"' + iso_ms(task.window_start) + '",'
+            if start is not None:
+                times += '"startTime":"' + iso_ms(start) + '",'
+            if stop is not None:
+                times += '"stopTime":"' + iso_ms(stop) + '",'
+            running = (
+                (stop - start).total_seconds() if start is not None and stop is not None else 0.0
+            )
+            text = head + times + fixed + metrics + repr(round(running, 3)) + "}"
+        if status == "FAILED":
+            reason = (run.failure_reason or "TASK_FAILED")[:64]
+            message = f"Task {template.name} failed: {run.status_message or 'error'}"
+            text += ',"failureReason":' + quoted(reason) + ',"statusMessage":' + quoted(message)
+        lines.append(text + "}")
+    return lines
 
 
 @functools.lru_cache(maxsize=1024)

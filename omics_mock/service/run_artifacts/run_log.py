@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 
 from ..runs.model import Run
-from ..runs.tasks import Task
 from .jsontext import quoted
 
 WORKFLOW_TIMEOUT_MINUTES = 10080
@@ -67,17 +66,10 @@ def _inputs(run: Run) -> list[str]:
     return [v for v in parameters.values() if isinstance(v, str) and v.startswith("s3://")]
 
 
-def task_line(run: Run, task: Task, status: str) -> str | None:
-    around = _task_entry(status, task.template.name)
-    if around is None:
-        return None
-    return around[0] + quoted(task.id)[1:-1] + around[1]
-
-
 @functools.lru_cache(maxsize=1024)
-def _task_entry(status: str, name: str) -> tuple[str, str] | None:
-    """The task's entry for ``status`` before and after its ID (JSON escapes each character
-    alone, so the entry is the two around the escaped ID)."""
+def task_entry(status: str, name: str) -> tuple[str, str] | None:
+    """The entry of the task named ``name`` for ``status`` before and after its ID (JSON
+    escapes each character alone, so the entry is the two around the escaped ID)."""
     found = _TASK_CODES.get(status)
     if found is None:
         return None

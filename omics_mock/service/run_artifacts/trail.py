@@ -13,15 +13,16 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 
-from ..runs.model import FAILED, TERMINAL, Run
+from ..runs.model import FAILED, LOG_GROUP, TERMINAL, Run
 from ..runs.tasks import Task
-from ..runs.timeline import image_details, task_transitions, task_windows, tasks_at
+from ..runs.timeline import task_image, task_transitions, task_windows, tasks_at
 from . import bus, content, manifest
 from .context import Collector, RunContext, RunLog
+from .context import new_tuple as _new
 from .export import export_items
-from .items import RANK_END, RANK_START, RANK_TASKS, Item
+from .items import RANK_END, RANK_START, RANK_TASKS, Item, LogEvent
 from .jsontext import quoted
-from .run_log import end_lines, start_lines, task_line
+from .run_log import end_lines, start_lines, task_entry
 
 Transitions = list[tuple[str, _dt.datetime]]
 
@@ -49,9 +50,12 @@ def render(ctx: RunContext, since: _dt.datetime | None, until: _dt.datetime) -> 
         if at is None or not out.wants(at):
             continue
         if events:
-            out.add(at, RANK_START, f"ev:{status}", bus.run_event(run, status))
-        for n, text in enumerate(start_lines(run, status)):
-            run_log(at, RANK_START, f"{status}:{n}", text)
+            out.add(at, RANK_START, "ev:" + status, bus.run_event(run, status))
+        if logs:
+            lines = start_lines(run, status)
+            keys = _line_keys(status, len(lines))
+            for key, text in zip(keys, lines, strict=True):
+                log(at, RANK_START, key, run_stream, text)
     seen: dict[int, Transitions] = {}
     if run.running_since is not None:
         _tasks(ctx, out, until, seen)
@@ -85,7 +89,7 @@ def _tasks(
     run = ctx.run
     events, logs = ctx.events, ctx.logs
     since = out.since
-    log = out.log
+    add = out.items.append
     run_stream = f"run/{run.id}"
     for task in tasks_at(run, until, ctx.ids):
         if since is not None and task.window_end < since:
@@ -95,15 +99,20 @@ def _tasks(
             transitions = transitions[-1:]
         arn = ctx.arn(f"task/{task.id}") if events else ""
         keys = _task_keys(task.index)
+        entries = _task_entries(task.template.name) if logs else None
+        task_id = quoted(task.id)[1:-1]
         for status, at in transitions:
             if since is not None and at < since:
                 continue
+            event_key, line_key = keys[status]
             if events:
-                out.add(at, RANK_TASKS, "ev:" + keys[status], bus.task_event(run, arn, status))
-            if logs:
-                text = task_line(run, task, status)
-                if text is not None:
-                    log(at, RANK_TASKS, "rl:" + keys[status], run_stream, text)
+                add(_new(Item, (at, RANK_TASKS, event_key, bus.task_event(run, arn, status))))
+            if entries is not None:
+                around = entries.get(status)
+                if around is not None:
+                    text = around[0] + task_id + around[1]
+                    line = _new(LogEvent, (LOG_GROUP, run_stream, text))
+                    add(_new(Item, (at, RANK_TASKS, line_key, line)))
         if logs and ctx.cache_stream is not None and out.wants(task.window_start):
             text = _cache_line(run, task)
             out.log(task.window_start, RANK_TASKS, f"cache:t{task.index}", ctx.cache_stream, text)
@@ -112,9 +121,38 @@ def _tasks(
 
 
 @functools.lru_cache(maxsize=256)
-def _task_keys(index: int) -> dict[str, str]:
-    """``t<index>:<status>``: what tells a task's items apart, by status."""
-    return {status: f"t{index}:{status}" for status in _STATUSES}
+def _task_keys(index: int) -> dict[str, tuple[str, str]]:
+    """What tells a task's items apart, by status: ``ev:t<index>:<status>`` for its event,
+    ``rl:t<index>:<status>`` for its run-log line."""
+    return {status: (f"ev:t{index}:{status}", f"rl:t{index}:{status}") for status in _STATUSES}
+
+
+@functools.lru_cache(maxsize=256)
+def _task_entries(name: str) -> dict[str, tuple[str, str]]:
+    """The run-log entries of the task named ``name`` before and after its ID, by status."""
+    found = {}
+    for status in _STATUSES:
+        around = task_entry(status, name)
+        if around is not None:
+            found[status] = around
+    return found
+
+
+@functools.lru_cache(maxsize=256)
+def _stream_keys(index: int, count: int) -> tuple[str, ...]:
+    """``tl<index>:<n>``: the keys of a task's own log lines."""
+    return tuple(f"tl{index}:{n}" for n in range(count))
+
+
+@functools.lru_cache(maxsize=256)
+def _line_keys(status: str, count: int) -> tuple[str, ...]:
+    """``rl:<status>:<n>``: the keys of the run-log lines of a run status."""
+    return tuple(f"rl:{status}:{n}" for n in range(count))
+
+
+@functools.lru_cache(maxsize=256)
+def _manifest_key(n: int) -> str:
+    return f"mf:{n}"
 
 
 _STATUSES = ("PENDING", "STARTING", "RUNNING", "STOPPING", "COMPLETED", "FAILED", "CANCELLED")
@@ -135,10 +173,12 @@ def _task_stream(ctx: RunContext, out: Collector, task: Task, transitions: Trans
     lines = content.task_lines(ctx.script, name, task.id, task.template)
     if final == FAILED:
         lines += content.failure_lines(run, ctx.script, name)
-    log = out.log
-    index = task.index
-    for n, text in enumerate(lines):
-        log(running_at if n == 0 else stop, RANK_TASKS, f"tl{index}:{n}", stream, text)
+    add = out.items.append
+    keys = _stream_keys(task.index, len(lines))
+    if lines:
+        out.log(running_at, RANK_TASKS, keys[0], stream, lines[0])
+    for key, text in zip(keys[1:], lines[1:], strict=True):
+        add(_new(Item, (stop, RANK_TASKS, key, _new(LogEvent, (LOG_GROUP, stream, text)))))
 
 
 def _running_at(transitions: Transitions) -> _dt.datetime | None:
@@ -183,11 +223,9 @@ def _end(ctx: RunContext, out: Collector, run_log: RunLog, seen: dict[int, Trans
     if ctx.logs:
         stream = f"manifest/run/{run.id}/{run.uuid}"
         lines = [manifest.line(manifest.run_record(run, run.workflow.arn, ctx.arn))]
-        for end in ends:
-            image = image_details(run, end[0].template)["image"]
-            lines.append(manifest.task_line(run, end, ctx.arn(f"task/{end[0].id}"), image))
+        lines += manifest.task_lines(run, ends, ctx.arn, task_image)
         for n, text in enumerate(lines):
-            out.log(at, RANK_END, f"mf:{n}", stream, text)
+            out.log(at, RANK_END, _manifest_key(n), stream, text)
     for n, text in enumerate(end_lines(run, run.status)):
         run_log(at, RANK_END, f"{run.status}:{n}", text)
     if ctx.events:

@@ -144,13 +144,18 @@ def task_output(run: Run, task: Task, now: _dt.datetime) -> dict[str, Any]:
 
 
 def image_details(run: Run, template: TaskTemplate) -> dict[str, str]:
+    """The task's container image (``task_image``) and its digest."""
+    digest_source = template.image or template.name
+    return {
+        "image": task_image(run, template),
+        "imageDigest": "sha256:" + hashlib.sha256(digest_source.encode()).hexdigest(),
+    }
+
+
+def task_image(run: Run, template: TaskTemplate) -> str:
     """The task's container image: the one its definition declares, else a private ECR one."""
     image = template.image
     if image is None:
         registry = f"{run.account_id}.dkr.ecr.{run.region}.amazonaws.com"
         image = f"{registry}/{template.name.lower()}:latest"
-    digest_source = template.image or template.name
-    return {
-        "image": image,
-        "imageDigest": "sha256:" + hashlib.sha256(digest_source.encode()).hexdigest(),
-    }
+    return image
