@@ -59,6 +59,26 @@ def service(*packages: str) -> list[str]:
     return [f"omics_mock.service.{package}" for package in packages]
 
 
+def test_the_model_is_loaded_at_the_first_request_and_borrowed_from_its_client() -> None:
+    printed = run_python(
+        """
+        import boto3
+        from omics_mock import mock_omics
+        import omics_mock.wire.model as wire_model
+
+        client = boto3.client(
+            "omics", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s"
+        )
+        with mock_omics():
+            built_idle = wire_model.spec_built()
+            items = client.list_workflows()["items"]
+        borrowed = wire_model.service_spec().service_model is client.meta.service_model
+        print(json.dumps([built_idle, items, borrowed]))
+        """
+    )
+    assert printed == [False, [], True]
+
+
 def test_importing_mock_omics_loads_no_family_display_snapshot_or_pipeline() -> None:
     unwanted = [
         *service(*FAMILY_PACKAGES, "snapshot", "catalog", "kernel.state", "kernel.settings"),

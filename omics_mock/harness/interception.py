@@ -103,6 +103,7 @@ class Interceptor:
         self._just_answered = threading.local()
         self._patch_set: PatchSet | None = None
         self._moto_quiet = False  # moto's before-send handler skips omics requests
+        self._model_lent = False  # a client's loaded model offered for the service spec
 
     @property
     def _patches(self) -> PatchSet:
@@ -184,6 +185,8 @@ class Interceptor:
             if door is not None:
                 if operation_model.service_model.endpoint_prefix == "omics":
                     setattr(request, _OPERATION_ATTR, operation_model.name)
+                    if not self._model_lent:
+                        self._lend_model(operation_model.service_model)
                     if not self._moto_quiet and _MOTO_STUBBER_MODULE in sys.modules:
                         with self._lock:  # moto was imported after this mock started
                             self._quiet_moto()
@@ -276,6 +279,14 @@ class Interceptor:
         patch.install()
 
     # -- helpers ---------------------------------------------------------------------------
+
+    def _lend_model(self, model: Any) -> None:
+        """The first omics request lends its client's loaded model to the service spec,
+        if the spec is not built yet (saves loading the model a second time)."""
+        from ..wire.model import lend_service_model
+
+        lend_service_model(model)
+        self._model_lent = True
 
     def _use_offline_credentials(self, signer: Any) -> None:
         """A client without credentials gets fake ones; a client whose credentials

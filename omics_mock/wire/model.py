@@ -36,6 +36,27 @@ class MemberBinding:
     """Wire value (text for URI/query/header, JSON for the body) to Python; ``None``: as is."""
 
 
+class PathPattern:
+    """A path template's regular expression, compiled at its first match: a process
+    calls few of the service's operations, and compiling all of them took most of the
+    time the specs took to build. Threads compiling it together get equal patterns."""
+
+    __slots__ = ("_compiled", "pattern")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._compiled: re.Pattern[str] | None = None
+
+    def match(self, path: str) -> re.Match[str] | None:
+        compiled = self._compiled
+        if compiled is None:
+            compiled = self._compiled = re.compile(self.pattern)
+        return compiled.match(path)
+
+    def __repr__(self) -> str:
+        return f"PathPattern({self.pattern!r})"
+
+
 @dataclass
 class OperationSpec:
     """What the protocol layer knows about one operation."""
@@ -43,8 +64,8 @@ class OperationSpec:
     name: str
     method: str
     uri: str
-    path_regex: re.Pattern[str]
-    empty_label_regex: re.Pattern[str]
+    path_regex: PathPattern
+    empty_label_regex: PathPattern
     """``path_regex`` with labels that may be empty (botocore sends ``/run/`` for ``id=""``)."""
     literal_segments: int
     segment_count: int
@@ -87,7 +108,7 @@ def _no_input(value: Any, path: str, errors: list[str]) -> None:
 _LABEL = re.compile(r"\{([^}]+)\}")
 
 
-def _path_regex(uri: str, allow_empty: bool = False) -> tuple[re.Pattern[str], int, int, str]:
+def _path_regex(uri: str, allow_empty: bool = False) -> tuple[PathPattern, int, int, str]:
     path = uri.split("?", 1)[0]
     segments = [s for s in path.split("/") if s]
     parts: list[str] = []
@@ -106,7 +127,7 @@ def _path_regex(uri: str, allow_empty: bool = False) -> tuple[re.Pattern[str], i
             parts.append(f"(?P<{_group(name)}>[^/]{repeat})")
     regex_text = "^/" + "/".join(parts) + "/?$"
     first = segments[0] if segments else ""
-    return re.compile(regex_text), literal, len(segments), first
+    return PathPattern(regex_text), literal, len(segments), first
 
 
 def _group(label: str) -> str:
@@ -239,6 +260,21 @@ class ServiceSpec:
 
 _lock = threading.Lock()
 _spec: ServiceSpec | None = None
+_lent: ServiceModel | None = None
+"""A client's omics model, lent before the spec is built (``lend_service_model``)."""
+
+
+def spec_built() -> bool:
+    """Whether the process-wide service spec exists."""
+    return _spec is not None
+
+
+def lend_service_model(model: ServiceModel) -> None:
+    """Build the spec, when it is first needed, from this already loaded omics model (a
+    client's: the one botocore sends the request with) instead of loading it again."""
+    global _lent
+    if _spec is None and _lent is None and model.service_name == SERVICE_NAME:
+        _lent = model
 
 
 def load_service_model() -> ServiceModel:
@@ -254,7 +290,7 @@ def service_spec() -> ServiceSpec:
         with _lock:
             if _spec is None:
                 loader = create_loader()
-                model = ServiceModel(
+                model = _lent or ServiceModel(
                     loader.load_service_model(SERVICE_NAME, "service-2"), SERVICE_NAME
                 )
                 _spec = ServiceSpec(model, load_paging(loader, SERVICE_NAME))

@@ -103,10 +103,22 @@ class Pipeline:
     def __init__(
         self, invoke: Invoker, observe: Observer | None = None, spec: ServiceSpec | None = None
     ) -> None:
-        self.spec = spec or service_spec()
-        self.router = router_for(self.spec)
+        self._spec = spec
         self._invoke = invoke
         self._observe = observe
+
+    @property
+    def spec(self) -> ServiceSpec:
+        """The service spec, found at the first request (a mock that answers nothing
+        never loads the model, and a client's request can lend its loaded model)."""
+        spec = self._spec
+        if spec is None:
+            spec = self._spec = service_spec()
+        return spec
+
+    @property
+    def router(self) -> Router:
+        return router_for(self.spec)
 
     def handle(
         self, method: str, url: str, headers: Mapping[str, Any], body: bytes | None
