@@ -79,6 +79,27 @@ def test_the_model_is_loaded_at_the_first_request_and_borrowed_from_its_client()
     assert printed == [False, [], True]
 
 
+def test_requests_is_patched_when_the_process_imports_it_not_before() -> None:
+    printed = run_python(
+        """
+        import boto3
+        from omics_mock import mock_omics
+
+        url = "https://omics.us-east-1.amazonaws.com/workflow"
+        auth = {"Authorization": "AWS4-HMAC-SHA256 Credential=AKIA/20261201/us-east-1/omics/x"}
+        with mock_omics():
+            loaded_by_mock = "requests" in sys.modules
+            import requests  # first imported while a mock is active
+            during = requests.get(url, headers=auth, timeout=5).json()
+        loader = type(requests.__spec__.loader).__name__
+        with mock_omics():
+            again = requests.get(url, headers=auth, timeout=5).status_code
+        print(json.dumps([loaded_by_mock, during, loader, again]))
+        """
+    )
+    assert printed == [False, {"items": []}, "SourceFileLoader", 200]
+
+
 def test_importing_mock_omics_loads_no_family_display_snapshot_or_pipeline() -> None:
     unwanted = [
         *service(*FAMILY_PACKAGES, "snapshot", "catalog", "kernel.state", "kernel.settings"),

@@ -16,7 +16,8 @@ omics-mock, or loading its pytest plugin, changes nothing in botocore:
 * botocore's waiter and retry sleeps move virtual time; adaptive retry mode's
   client-side rate limiter does not hold omics requests the mock answered;
 * ``requests.Session.get_adapter`` hands plain ``requests`` calls to omics hosts
-  (and to the mock's download links) to an in-process adapter;
+  (and to the mock's download links) to an in-process adapter (patched when the
+  process imports ``requests``, not imported for it: ``after_import``);
 * moto's ``before-send`` handler skips omics requests (it would parse each one
   only to find nothing to answer) and Price List API requests, which the mock
   answers for ``AmazonOmics`` only (``service/outside/pricing.py``).
@@ -47,6 +48,7 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.credentials import Credentials, RefreshableCredentials
 
 from ..service.outside.artifacts import ARTIFACT_HOST
+from .after_import import after_import
 from .environ import FAKE_ACCESS_KEY, FAKE_SECRET_KEY
 from .patching import PatchSet
 from .plain_http import body_bytes, requests_adapter
@@ -241,19 +243,24 @@ class Interceptor:
         return acquire
 
     def _add_requests_patch(self, patches: PatchSet) -> None:
-        try:
-            import requests
-        except ImportError:  # pragma: no cover - requests is a dependency
-            return
-        patch = patches.add(requests.Session, "get_adapter", None)
-        adapter = requests_adapter(self.answer_http)
+        """``requests.Session.get_adapter``, patched now if the process has imported
+        ``requests``, else when it does (installed at once if a mock is active then)."""
 
-        def get_adapter(session: Any, url: str) -> Any:
-            if self.answers_url(url):
-                return adapter
-            return patch.original(session, url)
+        def patch_requests(requests: types.ModuleType) -> None:
+            with self._lock:
+                patch = patches.add(requests.Session, "get_adapter", None)
+                adapter = requests_adapter(self.answer_http)
 
-        patch.replacement = get_adapter
+                def get_adapter(session: Any, url: str) -> Any:
+                    if self.answers_url(url):
+                        return adapter
+                    return patch.original(session, url)
+
+                patch.replacement = get_adapter
+                if self.door is not None:
+                    patch.install()
+
+        after_import("requests", patch_requests)
 
     def _quiet_moto(self) -> None:
         """moto's ``before-send`` handler skips omics events while a mock is active.
