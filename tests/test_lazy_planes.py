@@ -71,12 +71,17 @@ def test_the_model_is_loaded_at_the_first_request_and_borrowed_from_its_client()
         )
         with mock_omics():
             built_idle = wire_model.spec_built()
-            items = client.list_workflows()["items"]
+            items = client.list_workflows(name="wgs")["items"]  # a name: a Unicode-class pattern
+            unicode_classes = "regex" in sys.modules
+            try:
+                client.list_workflows(name="w\\x07")  # not printable: the pattern must decide
+            except client.exceptions.ValidationException:
+                refused = "regex" in sys.modules
         borrowed = wire_model.service_spec().service_model is client.meta.service_model
-        print(json.dumps([built_idle, items, borrowed]))
+        print(json.dumps([built_idle, items, borrowed, unicode_classes, refused]))
         """
     )
-    assert printed == [False, [], True]
+    assert printed == [False, [], True, False, True]
 
 
 def test_requests_is_patched_when_the_process_imports_it_not_before() -> None:

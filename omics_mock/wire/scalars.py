@@ -29,13 +29,26 @@ PRINTABLE_CLASS = "[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+"
 def compile_pattern(pattern: str) -> Callable[[str], Any]:
     """A full-match function for a model pattern."""
     if "\\p{" in pattern or "\\P{" in pattern:
-        import regex  # only needed for Java-style Unicode classes; imported on first use
-
-        compiled: Any = regex.compile(pattern)
-        if pattern == PRINTABLE_CLASS:
-            return _printable_or(compiled.fullmatch)
-        return compiled.fullmatch  # type: ignore[no-any-return]
+        fullmatch = _unicode_class_match(pattern)
+        return _printable_or(fullmatch) if pattern == PRINTABLE_CLASS else fullmatch
     return re.compile(pattern, re.ASCII).fullmatch
+
+
+def _unicode_class_match(pattern: str) -> Callable[[str], Any]:
+    """The ``regex`` package's full match of a pattern with Java-style Unicode classes,
+    compiled (and ``regex`` imported: about 10 ms) at the first value it must judge;
+    ``PRINTABLE_CLASS`` asks it only for a value with a character ``str`` does not
+    call printable. Threads compiling it together get equal patterns."""
+    compiled: list[Callable[[str], Any]] = []
+
+    def fullmatch(value: str) -> Any:
+        if not compiled:
+            import regex
+
+            compiled.append(regex.compile(pattern).fullmatch)
+        return compiled[0](value)
+
+    return fullmatch
 
 
 def _printable_or(fullmatch: Callable[[str], Any]) -> Callable[[str], Any]:
