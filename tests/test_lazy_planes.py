@@ -253,3 +253,20 @@ def subscriptions(backend: Backend) -> dict[type, list[str]]:
         kind: [f"{type(r.__self__).__name__}.{r.__name__}" for r in reactions]
         for kind, reactions in backend.events._reactions.items()
     }
+
+
+def test_operation_specs_are_built_at_their_first_lookup_and_answer_for_all() -> None:
+    from omics_mock.wire.model import OperationSpecs
+
+    model = service_spec().service_model
+    specs = OperationSpecs(model, {})
+    names = list(model.operation_names)
+    assert len(specs) == len(names) == 107 and list(specs) == names
+    assert "GetRun" in specs and "GetRunLater" not in specs
+    assert dict.__len__(specs) == 0  # nothing built by asking
+    assert specs["GetRun"].uri == "/run/{id}" and specs.get("GetRun") is specs["GetRun"]
+    assert dict.__len__(specs) == 1
+    assert specs.get("GetRunLater") is None
+    with pytest.raises(KeyError):
+        specs["GetRunLater"]
+    assert sorted(spec.name for spec in specs.values()) == sorted(names)
