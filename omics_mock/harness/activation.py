@@ -121,6 +121,11 @@ class OmicsMock(Control):
             door.state.settings.id_seed = self._id_seed  # else the snapshot's seed stands
         return door
 
+    def _empty_door(self) -> Door:
+        with _activation_lock:  # one empty door, whichever thread reaches for it first
+            door = self._held
+            return door if door is not None else self._fresh_door(restored=False)
+
     def _current_door(self) -> Door:
         if not self.active:
             self._configured = True  # a control call before start: it configures the start
@@ -177,7 +182,8 @@ class OmicsMock(Control):
             if not _active:
                 _group.close()
                 _group = None
-            self._attach(self._fresh_door(restored=False))
+            self._attach(None)  # emptied: a fresh door is made when next needed
+            self._restored = False
             self._configured = False
 
     def __enter__(self) -> OmicsMock:

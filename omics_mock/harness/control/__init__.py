@@ -79,7 +79,19 @@ class Control:
     """
 
     def __init__(self, door: Door) -> None:
-        self._door = door
+        self._held: Door | None = door
+
+    @property
+    def _door(self) -> Door:
+        """The door this control reaches; after ``_attach(None)``, made when first needed."""
+        door = self._held
+        if door is None:
+            door = self._held = self._empty_door()
+        return door
+
+    def _empty_door(self) -> Door:
+        """A door with nothing in it, for a control reached while it holds none."""
+        raise RuntimeError("this control API has no state to reach")
 
     def _current_door(self) -> Door:
         """The door control calls reach (every control call goes through here)."""
@@ -138,9 +150,10 @@ class Control:
 
         return AnalyticsControl(self._current_state)
 
-    def _attach(self, door: Door) -> None:
-        """Use another door from now on (a mock joining a group, or stopping)."""
-        self._door = door
+    def _attach(self, door: Door | None) -> None:
+        """Use another door from now on (a mock joining a group), or none until one is
+        needed (a mock stopping: ``_empty_door``)."""
+        self._held = door
 
     @property
     def clock(self) -> VirtualClock:
