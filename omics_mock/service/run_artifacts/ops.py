@@ -15,6 +15,7 @@ items of every run not yet written up to that instant.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import functools
 from typing import Any
@@ -36,6 +37,7 @@ from .declared import Declared, declared_outputs
 from .export import EXPORT_FAILED, EXPORT_FAILED_MESSAGE, has_engine_stream, split_s3
 from .items import BusEvent, Item, LogEvent, S3Object, epoch_ms, order
 from .journal import Journal
+from .jsontext import compact
 from .script import ArtifactSteering, Script
 from .trail import next_window_start, render
 
@@ -100,7 +102,8 @@ class RunArtifacts(Family):
         found = self._declared.get(key)
         if found is None:
             found = declared_outputs(run.definition, run.workflow.name or "main")
-            self._declared[key] = found
+            template = compact(run.definition.parameter_template or {})
+            found = self._declared[key] = dataclasses.replace(found, parameter_template=template)
         return found
 
     def items(self, trail: Trail, now: _dt.datetime) -> list[Item]:

@@ -222,7 +222,7 @@ def _end(ctx: RunContext, out: Collector, run_log: RunLog, seen: dict[int, Trans
     export_items(ctx, out, ends, run_log)
     if ctx.logs:
         stream = f"manifest/run/{run.id}/{run.uuid}"
-        lines = [manifest.line(manifest.run_record(run, run.workflow.arn, ctx.arn))]
+        lines = [manifest.run_line(run, run.workflow.arn, ctx.arn, ctx.declared.parameter_template)]
         lines += manifest.task_lines(run, ends, ctx.arn, task_image)
         for n, text in enumerate(lines):
             out.log(at, RANK_END, _manifest_key(n), stream, text)
