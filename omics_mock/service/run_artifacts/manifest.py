@@ -15,6 +15,7 @@ from typing import Any
 
 from ..runs.model import Run
 from ..runs.tasks import Task, TaskTemplate
+from ..runs.timeline import image_in
 from .content import reserved
 from .items import iso_ms
 from .jsontext import compact, quoted
@@ -139,37 +140,41 @@ def _digests(parameters: Any) -> dict[str, str]:
     }
 
 
-def task_lines(run: Run, ends: list[TaskEnd], arn: Any, image: Any) -> list[str]:
-    """Each task's record, as ``line`` writes it: ``arn``, ``uuid``, ``name``, ``status``,
-    ``run``, the times (none for a cache hit), ``cpus``, ``memory``, ``gpus``,
-    ``instanceType``, ``image``, ``metrics`` (``{}`` for a cache hit), and for a failed
-    task ``failureReason`` and ``statusMessage`` (``arn``: the backend's ARN maker;
-    ``image``: a task template's image in this run). What depends only on the task's
-    template is encoded once per template (``_fixed``), what depends on the run once."""
+def task_lines(run: Run, ends: list[TaskEnd], arn: Any) -> list[str]:
+    """Each task's record: ``arn``, ``uuid``, ``name``, ``status``, ``run``, the times
+    (none for a cache hit), ``cpus``, ``memory``, ``gpus``, ``instanceType``, ``image``,
+    ``metrics`` (``{}`` for a cache hit), and for a failed task ``failureReason`` and
+    ``statusMessage`` (``arn``: the backend's ARN maker). What depends only on the task's
+    template (and the run's account and Region, for its image) is encoded once
+    (``_fixed``), what depends on the run once; a task created when the one before it
+    stopped reuses that moment's text."""
     of_run = ',"run":' + quoted(run.arn) + ","
+    account, region = run.account_id, run.region
     lines = []
+    last_stop, last_text = None, ""
     for task, status, start, stop in ends:
         template = task.template
-        fixed, metrics = _fixed(template, image(run, template))
+        named, fixed, metrics = _fixed(template, account, region)
         head = (
             '{"arn":'
             + quoted(arn("task/" + task.id))
             + ',"uuid":'
             + quoted(task.uuid)
-            + ',"name":'
-            + quoted(template.name)
-            + ',"status":'
+            + named
             + quoted(status)
             + of_run
         )
         if task.cache_hit:
             text = head + fixed + ',"metrics":{}'
         else:
-            times = '"creationTime":"' + iso_ms(task.window_start) + '",'
+            created = task.window_start
+            created_text = last_text if created == last_stop else iso_ms(created)
+            times = '"creationTime":"' + created_text + '",'
             if start is not None:
                 times += '"startTime":"' + iso_ms(start) + '",'
             if stop is not None:
-                times += '"stopTime":"' + iso_ms(stop) + '",'
+                last_stop, last_text = stop, iso_ms(stop)
+                times += '"stopTime":"' + last_text + '",'
             running = (
                 (stop - start).total_seconds() if start is not None and stop is not None else 0.0
             )
@@ -183,20 +188,22 @@ def task_lines(run: Run, ends: list[TaskEnd], arn: Any, image: Any) -> list[str]
 
 
 @functools.lru_cache(maxsize=1024)
-def _fixed(template: TaskTemplate, image: str) -> tuple[str, str]:
-    """``"cpus":..,"memory":..,"gpus":..,"instanceType":..,"image":..`` and the opening
-    of ``,"metrics":{...,"runningSeconds":`` (all but the running time)."""
+def _fixed(template: TaskTemplate, account_id: str, region: str) -> tuple[str, str, str]:
+    """``,"name":..,"status":`` (before the status), ``"cpus":..,"memory":..,"gpus":..,
+    "instanceType":..,"image":..`` and the opening of ``,"metrics":{...,"runningSeconds":``
+    (all but the running time)."""
+    named = ',"name":' + quoted(template.name) + ',"status":'
     fixed = compact(
         {
             "cpus": template.cpus,
             "memory": template.memory,
             "gpus": template.gpus,
             "instanceType": template.instance_type,
-            "image": image,
+            "image": image_in(template, account_id, region),
         }
     )[1:-1]
     metrics = compact(_reserved_metrics(template))
-    return fixed, ',"metrics":' + metrics[:-1] + ',"runningSeconds":'
+    return named, fixed, ',"metrics":' + metrics[:-1] + ',"runningSeconds":'
 
 
 def _reserved_metrics(template: TaskTemplate) -> dict[str, Any]:

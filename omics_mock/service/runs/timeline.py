@@ -166,8 +166,13 @@ def image_details(run: Run, template: TaskTemplate) -> dict[str, str]:
 
 def task_image(run: Run, template: TaskTemplate) -> str:
     """The task's container image: the one its definition declares, else a private ECR one."""
+    return image_in(template, run.account_id, run.region)
+
+
+def image_in(template: TaskTemplate, account_id: str, region: str) -> str:
+    """``task_image`` of a run in ``account_id`` and ``region``."""
     image = template.image
     if image is None:
-        registry = f"{run.account_id}.dkr.ecr.{run.region}.amazonaws.com"
+        registry = f"{account_id}.dkr.ecr.{region}.amazonaws.com"
         image = f"{registry}/{template.name.lower()}:latest"
     return image
