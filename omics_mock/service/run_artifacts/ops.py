@@ -224,14 +224,15 @@ class RunArtifacts(Family):
             rules = eventbridge.rules(self.backend.account_id, self.backend.region)
         rendered = render(self.context(trail, rules), written, until)
         due, later, frontier = [], None, []
+        written_keys = trail.frontier
         for item in rendered:
-            at = item.at
+            at = item[0]
             if at > until:
                 later = at if later is None or at < later else later
                 continue
             if at == until:
-                frontier.append(item.key)
-            if written is None or at > written or item.key not in trail.frontier:
+                frontier.append(item[2])
+            if written is None or at > written or item[2] not in written_keys:
                 due.append(item)
         trail.written_at = until
         trail.frontier = tuple(frontier)
@@ -265,17 +266,21 @@ class RunArtifacts(Family):
         streams: dict[tuple[str, str], list[dict[str, Any]]] = {}
         events: list[Item] = []
         last_at, last_ms = None, 0
+        last_group, last_stream, batch = None, None, []
         for item in items:
-            payload = item.payload
+            payload = item[3]
             if type(payload) is LogEvent:
-                at = item.at
-                if at is not last_at:
+                at = item[0]
+                if at != last_at:  # equal moments have equal epoch milliseconds
                     last_at, last_ms = at, epoch_ms(at)
-                key = (payload.group, payload.stream)
-                batch = streams.get(key)
-                if batch is None:
-                    batch = streams[key] = []
-                batch.append({"timestamp": last_ms, "message": payload.message})
+                group, stream, message = payload
+                if stream is not last_stream or group is not last_group:
+                    key = (group, stream)
+                    found = streams.get(key)
+                    if found is None:
+                        found = streams[key] = []
+                    batch, last_group, last_stream = found, group, stream
+                batch.append({"timestamp": last_ms, "message": message})
             elif type(payload) is S3Object:
                 objects.append(payload)
             else:

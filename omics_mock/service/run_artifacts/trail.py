@@ -102,21 +102,18 @@ def _tasks(
         if task.cache_hit:
             transitions = transitions[-1:]
         arn = ctx.arn(f"task/{task.id}") if events else ""
-        keys = _task_keys(task.index)
-        entries = _task_entries(task.template.name) if logs else None
+        plan = _task_plan(task.index, task.template.name)
         task_id = quoted(task.id)[1:-1]
         for status, at in transitions:
             if since is not None and at < since:
                 continue
-            event_key, line_key = keys[status]
+            event_key, line_key, around = plan[status]
             if events:
                 add(_new(Item, (at, RANK_TASKS, event_key, bus.task_event(run, arn, status))))
-            if entries is not None:
-                around = entries.get(status)
-                if around is not None:
-                    text = around[0] + task_id + around[1]
-                    line = _new(LogEvent, (LOG_GROUP, run_stream, text))
-                    add(_new(Item, (at, RANK_TASKS, line_key, line)))
+            if logs and around is not None:
+                text = around[0] + task_id + around[1]
+                line = _new(LogEvent, (LOG_GROUP, run_stream, text))
+                add(_new(Item, (at, RANK_TASKS, line_key, line)))
         if logs and ctx.cache_stream is not None and out.wants(task.window_start):
             text = _cache_line(run, task)
             out.log(task.window_start, RANK_TASKS, f"cache:t{task.index}", ctx.cache_stream, text)
@@ -124,22 +121,15 @@ def _tasks(
             _task_stream(ctx, out, task, transitions)
 
 
-@functools.lru_cache(maxsize=256)
-def _task_keys(index: int) -> dict[str, tuple[str, str]]:
-    """What tells a task's items apart, by status: ``ev:t<index>:<status>`` for its event,
-    ``rl:t<index>:<status>`` for its run-log line."""
-    return {status: (f"ev:t{index}:{status}", f"rl:t{index}:{status}") for status in _STATUSES}
-
-
-@functools.lru_cache(maxsize=256)
-def _task_entries(name: str) -> dict[str, tuple[str, str]]:
-    """The run-log entries of the task named ``name`` before and after its ID, by status."""
-    found = {}
-    for status in _STATUSES:
-        around = task_entry(status, name)
-        if around is not None:
-            found[status] = around
-    return found
+@functools.lru_cache(maxsize=1024)
+def _task_plan(index: int, name: str) -> dict[str, tuple[str, str, tuple[str, str] | None]]:
+    """What a task's moments write, by status: the key of its event
+    (``ev:t<index>:<status>``), the key of its run-log line (``rl:t<index>:<status>``),
+    and that line before and after the task's ID (``None``: no line for the status)."""
+    return {
+        status: (f"ev:t{index}:{status}", f"rl:t{index}:{status}", task_entry(status, name))
+        for status in _STATUSES
+    }
 
 
 @functools.lru_cache(maxsize=256)
