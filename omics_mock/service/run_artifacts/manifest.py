@@ -175,16 +175,20 @@ def task_lines(run: Run, ends: list[TaskEnd], arn: Any) -> list[str]:
             if stop is not None:
                 last_stop, last_text = stop, iso_ms(stop)
                 times += '"stopTime":"' + last_text + '",'
-            running = (
-                (stop - start).total_seconds() if start is not None and stop is not None else 0.0
-            )
-            text = head + times + fixed + metrics + repr(round(running, 3)) + "}"
+            running = _seconds(stop - start) if start is not None and stop is not None else "0.0"
+            text = head + times + fixed + metrics + running + "}"
         if status == "FAILED":
             reason = (run.failure_reason or "TASK_FAILED")[:64]
             message = f"Task {template.name} failed: {run.status_message or 'error'}"
             text += ',"failureReason":' + quoted(reason) + ',"statusMessage":' + quoted(message)
         lines.append(text + "}")
     return lines
+
+
+@functools.lru_cache(maxsize=1024)
+def _seconds(length: _dt.timedelta) -> str:
+    """``runningSeconds`` of a task that ran for ``length`` (a run's tasks mostly share it)."""
+    return repr(round(length.total_seconds(), 3))
 
 
 @functools.lru_cache(maxsize=1024)
