@@ -3,12 +3,13 @@
 ``python -m bench.artifact_dump OUT.json`` runs a small deterministic scenario under
 moto's ``mock_aws`` (real time frozen, so moto's own dates are fixed too): runs of
 the three engines ending COMPLETED, FAILED and CANCELLED, a run cache and its hits,
-a run with logging off, a STATIC-storage run, a deleted run, a run group and a batch,
-with an EventBridge rule sending every ``aws.omics`` event to an SQS queue. It writes
-S3 objects (keys, bodies, ETags, dates), every log stream as ``describe_log_streams``
-shows it and its events as ``filter_log_events`` gives them (event IDs included), the
-SQS bodies in order, and what the control API's ``m.artifacts`` shows. A change to
-how artefacts are written must leave the file byte for byte the same.
+a run with logging off, STATIC- and DYNAMIC-storage runs, a prioritised run, a deleted
+run, a run group and a batch, with an EventBridge rule sending every ``aws.omics``
+event to an SQS queue. It writes S3 objects (keys, bodies, ETags, dates), every log
+stream as ``describe_log_streams`` shows it and its events as ``filter_log_events``
+gives them (event IDs included), the SQS bodies in order, and what the control API's
+``m.artifacts`` shows. A change to how artefacts are written must leave the file byte
+for byte the same.
 """
 
 from __future__ import annotations
@@ -159,6 +160,8 @@ def _drive(m: Any, omics: Any) -> None:
     wdl = workflows["WDL"]
     _start(omics, wdl, name="quiet", logLevel="OFF")
     _start(omics, wdl, name="static", storageType="STATIC", storageCapacity=2400)
+    _start(omics, wdl, name="dynamic", storageType="DYNAMIC")
+    _start(omics, wdl, name="prioritised", runGroupId=group, priority=7, logLevel="ERROR")
     running = _start(omics, wdl, name="to-fail")
     m.clock.advance(minutes=5)
     m.runs.fail(running["id"], reason="OutOfMemory")

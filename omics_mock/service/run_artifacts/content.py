@@ -137,12 +137,19 @@ def task_lines(script: Script, task_name: str, task_id: str, template: TaskTempl
     scripted = script.lines_for(task_name)
     if scripted is not None:
         return list(scripted)
-    return [
-        f"[{task_name}] task {task_id} started on {instance_type(template)} "
-        f"({template.cpus} vCPUs, {template.memory} GiB)",
-        f"[{task_name}] processing inputs",
-        f"[{task_name}] writing outputs",
-    ]
+    before, after, rest = _generated(task_name, template)
+    return [before + task_id + after, *rest]
+
+
+@functools.lru_cache(maxsize=1024)
+def _generated(task_name: str, template: TaskTemplate) -> tuple[str, str, tuple[str, ...]]:
+    """The generated log of a task: its first line before and after the task's ID, and the
+    other lines (the same for every task of the template)."""
+    return (
+        f"[{task_name}] task ",
+        f" started on {instance_type(template)} ({template.cpus} vCPUs, {template.memory} GiB)",
+        (f"[{task_name}] processing inputs", f"[{task_name}] writing outputs"),
+    )
 
 
 def failure_lines(run: Run, script: Script, task_name: str | None) -> list[str]:

@@ -52,6 +52,8 @@ class Declared:
     engine: str
     workflow_name: str
     outputs: tuple[Output, ...]
+    parameter_template: str = "{}"
+    """The definition's ``parameterTemplate`` as compact JSON (the manifest's run record)."""
 
 
 def declared_outputs(definition: Any, fallback_name: str) -> Declared:

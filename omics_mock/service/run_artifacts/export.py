@@ -35,7 +35,8 @@ def export_items(ctx: RunContext, out: Collector, ends: list[TaskEnd], run_log: 
     at = run.stop_time
     assert at is not None
     settings = ctx.settings
-    bucket, prefix = split_s3(run.run_output_uri)
+    uri = run.run_output_uri
+    bucket, prefix = split_s3(uri)
 
     def put(key: str, body: bytes) -> None:
         full = f"{prefix}/{key}" if prefix else key
@@ -43,7 +44,7 @@ def export_items(ctx: RunContext, out: Collector, ends: list[TaskEnd], run_log: 
 
     failed_export = run.failure_reason == EXPORT_FAILED
     if run.status == COMPLETED:
-        run_log(at, RANK_END, "export", _stopping("EXPORTING_OUTPUTS", "Exporting your", run))
+        run_log(at, RANK_END, "export", _stopping("EXPORTING_OUTPUTS", "Exporting your", uri))
         if settings.outputs:
             files, summary = content.output_files(run, ctx.declared, ctx.script)
             for key, body in files:
@@ -53,7 +54,7 @@ def export_items(ctx: RunContext, out: Collector, ends: list[TaskEnd], run_log: 
                 if ctx.declared.engine == "WDL":
                     name = settings.wdl_outputs_summary
                 put(f"logs/{name}", content.summary_body(summary))
-        text = _stopping("EXPORT_COMPLETED", "Completed export of", run)
+        text = _stopping("EXPORT_COMPLETED", "Completed export of", uri)
         run_log(at, RANK_END, "exported", text)
     elif failed_export:
         run_log(at, RANK_END, "export", entry("STOPPING", EXPORT_FAILED, EXPORT_FAILED_MESSAGE))
@@ -81,8 +82,8 @@ def has_engine_stream(run: Run, always: bool) -> bool:
     return run.running_since is not None and (run.status == FAILED or always)
 
 
-def _stopping(code: str, verb: str, run: Run) -> str:
-    return entry("STOPPING", code, f"{verb} workflow run outputs to: {run.run_output_uri}")
+def _stopping(code: str, verb: str, uri: str) -> str:
+    return entry("STOPPING", code, f"{verb} workflow run outputs to: {uri}")
 
 
 def _engine_log(ctx: RunContext, ends: list[TaskEnd]) -> list[str]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..runs.model import Run
 from ..runs.tasks import Task, TaskTemplate
+from ..runs.timeline import image_in
 from .content import reserved
 from .items import iso_ms
 from .jsontext import compact, quoted
@@ -23,70 +24,110 @@ TaskEnd = tuple[Task, str, _dt.datetime | None, _dt.datetime | None]
 """A task, its final status, startTime and stopTime."""
 
 
-def run_record(run: Run, workflow_arn: str, backend_arn: Any) -> dict[str, Any]:
+def run_line(run: Run, workflow_arn: str, backend_arn: Any, parameter_template: str) -> str:
+    """The run's record as compact JSON, made piece by piece (the text ``compact`` gives for
+    the record as a dict: ``compact`` of each value, keys in the record's order, without the dict;
+    ``parameter_template``: the definition's, encoded once per definition)."""
     request = run.request
-    record: dict[str, Any] = {
-        "arn": run.arn,
-        "uuid": run.uuid,
-        "name": run.name or "",
-        "status": run.status,
-        "workflow": workflow_arn,
-        "creationTime": iso_ms(run.creation_time),
-    }
+    text = (
+        '{"arn":'
+        + quoted(run.arn)
+        + ',"uuid":'
+        + quoted(run.uuid)
+        + ',"name":'
+        + quoted(run.name or "")
+        + ',"status":'
+        + quoted(run.status)
+        + ',"workflow":'
+        + quoted(workflow_arn)
+        + ',"creationTime":"'
+        + iso_ms(run.creation_time)
+    )
     if run.start_time is not None:
-        record["startTime"] = iso_ms(run.start_time)
+        text += '","startTime":"' + iso_ms(run.start_time)
     if run.stop_time is not None:
-        record["stopTime"] = iso_ms(run.stop_time)
+        text += '","stopTime":"' + iso_ms(run.stop_time)
     definition = run.definition
-    record.update(
-        {
-            "digest": definition.digest or "sha256:" + hashlib.sha256(run.arn.encode()).hexdigest(),
-            "outputUri": request["outputUri"],
-            "roleArn": request["roleArn"],
-            "startedBy": f"arn:aws:iam::{run.account_id}:user/omics-mock",
-            "parameters": request.get("parameters") or {},
-            "parameterTemplate": definition.parameter_template or {},
-            "resourceDigests": _digests(request.get("parameters")),
-            "storageType": run.storage_type or "DYNAMIC",
-        }
+    digest = definition.digest or "sha256:" + hashlib.sha256(run.arn.encode()).hexdigest()
+    parameters = request.get("parameters")
+    text += (
+        '","digest":'
+        + _value(digest)
+        + ',"outputUri":'
+        + _value(request["outputUri"])
+        + ',"roleArn":'
+        + _value(request["roleArn"])
+        + ',"startedBy":'
+        + quoted(f"arn:aws:iam::{run.account_id}:user/omics-mock")
+        + ',"parameters":'
+        + _value(parameters or {})
+        + ',"parameterTemplate":'
+        + parameter_template
+        + ',"resourceDigests":'
+        + _value(_digests(parameters))
+        + ',"storageType":'
+        + _value(run.storage_type or "DYNAMIC")
     )
     if request.get("storageCapacity") is not None:
-        record["storageCapacity"] = request["storageCapacity"]
-    record["metrics"] = _run_metrics(run)
-    optional = {
-        "failureReason": run.failure_reason,
-        "statusMessage": run.status_message,
-        "runGroup": backend_arn(f"runGroup/{run.run_group_id}") if run.run_group_id else None,
-        "priority": request.get("priority"),
-        "runCache": backend_arn(f"runCache/{run.cache_id}") if run.cache_id else None,
-        "runCacheBehavior": run.cache_behavior,
-        "retentionMode": run.retention_mode,
-        "logLevel": request.get("logLevel"),
-        "workflowOwnerId": request.get("workflowOwnerId"),
-        "workflowVersion": (
-            f"{workflow_arn}/version/{run.version.name}" if run.version is not None else None
+        text += ',"storageCapacity":' + _value(request["storageCapacity"])
+    text += ',"metrics":' + _run_metrics(run)
+    optional = (
+        ("failureReason", run.failure_reason),
+        ("statusMessage", run.status_message),
+        ("runGroup", backend_arn(f"runGroup/{run.run_group_id}") if run.run_group_id else None),
+        ("priority", request.get("priority")),
+        ("runCache", backend_arn(f"runCache/{run.cache_id}") if run.cache_id else None),
+        ("runCacheBehavior", run.cache_behavior),
+        ("retentionMode", run.retention_mode),
+        ("logLevel", request.get("logLevel")),
+        ("workflowOwnerId", request.get("workflowOwnerId")),
+        (
+            "workflowVersion",
+            f"{workflow_arn}/version/{run.version.name}" if run.version is not None else None,
         ),
-        "run": backend_arn(f"run/{run.source_run_id}") if run.source_run_id else None,
-    }
-    record.update({k: v for k, v in optional.items() if v is not None})
-    return record
+        ("run", backend_arn(f"run/{run.source_run_id}") if run.source_run_id else None),
+    )
+    for key, value in optional:
+        if value is not None:
+            text += ',"' + key + '":' + _value(value)
+    return text + "}"
 
 
-def _run_metrics(run: Run) -> dict[str, Any]:
+def _value(value: Any) -> str:
+    """``compact(value)``, without an encoder for a text or an empty mapping."""
+    if type(value) is str:
+        return quoted(value)
+    if type(value) is dict and not value:
+        return "{}"
+    return compact(value)
+
+
+def _run_metrics(run: Run) -> str:
+    """The run's ``metrics`` as compact JSON: the storage's, then ``runningSeconds``."""
     running = (
         (run.stop_time - run.start_time).total_seconds()
         if run.start_time is not None and run.stop_time is not None
         else 0.0
     )
-    capacity = float(run.storage_capacity or 1200)
+    return _storage_metrics(run.storage_capacity or 1200, run.storage_type == "STATIC") + (
+        repr(round(running, 3)) + "}"
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _storage_metrics(size: int, static: bool) -> str:
+    """The opening of a run's ``metrics`` up to ``"runningSeconds":`` (what depends only
+    on its storage; floats are written as ``repr`` writes them, as ``json`` does)."""
+    capacity = float(size)
     metrics: dict[str, Any] = {
         "storageMaximumGiB": round(capacity * 0.14, 6),
         "storageAverageGiB": round(capacity * 0.09, 6),
     }
-    if run.storage_type == "STATIC":
+    if static:
         metrics["storageReservedGiB"] = capacity
-    metrics["runningSeconds"] = round(running, 3)
-    return metrics
+    metrics["runningSeconds"] = 0.0
+    text = compact(metrics)
+    return text[: -len("0.0}")]
 
 
 def _digests(parameters: Any) -> dict[str, str]:
@@ -99,41 +140,43 @@ def _digests(parameters: Any) -> dict[str, str]:
     }
 
 
-def task_lines(run: Run, ends: list[TaskEnd], arn: Any, image: Any) -> list[str]:
-    """Each task's record, as ``line`` writes it: ``arn``, ``uuid``, ``name``, ``status``,
-    ``run``, the times (none for a cache hit), ``cpus``, ``memory``, ``gpus``,
-    ``instanceType``, ``image``, ``metrics`` (``{}`` for a cache hit), and for a failed
-    task ``failureReason`` and ``statusMessage`` (``arn``: the backend's ARN maker;
-    ``image``: a task template's image in this run). What depends only on the task's
-    template is encoded once per template (``_fixed``), what depends on the run once."""
+def task_lines(run: Run, ends: list[TaskEnd], arn: Any) -> list[str]:
+    """Each task's record: ``arn``, ``uuid``, ``name``, ``status``, ``run``, the times
+    (none for a cache hit), ``cpus``, ``memory``, ``gpus``, ``instanceType``, ``image``,
+    ``metrics`` (``{}`` for a cache hit), and for a failed task ``failureReason`` and
+    ``statusMessage`` (``arn``: the backend's ARN maker). What depends only on the task's
+    template (and the run's account and Region, for its image) is encoded once
+    (``_fixed``), what depends on the run once; a task created when the one before it
+    stopped reuses that moment's text."""
     of_run = ',"run":' + quoted(run.arn) + ","
+    account, region = run.account_id, run.region
     lines = []
+    last_stop, last_text = None, ""
     for task, status, start, stop in ends:
         template = task.template
-        fixed, metrics = _fixed(template, image(run, template))
+        named, fixed, metrics = _fixed(template, account, region)
         head = (
             '{"arn":'
             + quoted(arn("task/" + task.id))
             + ',"uuid":'
             + quoted(task.uuid)
-            + ',"name":'
-            + quoted(template.name)
-            + ',"status":'
+            + named
             + quoted(status)
             + of_run
         )
         if task.cache_hit:
             text = head + fixed + ',"metrics":{}'
         else:
-            times = '"creationTime":"' + iso_ms(task.window_start) + '",'
+            created = task.window_start
+            created_text = last_text if created == last_stop else iso_ms(created)
+            times = '"creationTime":"' + created_text + '",'
             if start is not None:
                 times += '"startTime":"' + iso_ms(start) + '",'
             if stop is not None:
-                times += '"stopTime":"' + iso_ms(stop) + '",'
-            running = (
-                (stop - start).total_seconds() if start is not None and stop is not None else 0.0
-            )
-            text = head + times + fixed + metrics + repr(round(running, 3)) + "}"
+                last_stop, last_text = stop, iso_ms(stop)
+                times += '"stopTime":"' + last_text + '",'
+            running = _seconds(stop - start) if start is not None and stop is not None else "0.0"
+            text = head + times + fixed + metrics + running + "}"
         if status == "FAILED":
             reason = (run.failure_reason or "TASK_FAILED")[:64]
             message = f"Task {template.name} failed: {run.status_message or 'error'}"
@@ -143,20 +186,28 @@ def task_lines(run: Run, ends: list[TaskEnd], arn: Any, image: Any) -> list[str]
 
 
 @functools.lru_cache(maxsize=1024)
-def _fixed(template: TaskTemplate, image: str) -> tuple[str, str]:
-    """``"cpus":..,"memory":..,"gpus":..,"instanceType":..,"image":..`` and the opening
-    of ``,"metrics":{...,"runningSeconds":`` (all but the running time)."""
+def _seconds(length: _dt.timedelta) -> str:
+    """``runningSeconds`` of a task that ran for ``length`` (a run's tasks mostly share it)."""
+    return repr(round(length.total_seconds(), 3))
+
+
+@functools.lru_cache(maxsize=1024)
+def _fixed(template: TaskTemplate, account_id: str, region: str) -> tuple[str, str, str]:
+    """``,"name":..,"status":`` (before the status), ``"cpus":..,"memory":..,"gpus":..,
+    "instanceType":..,"image":..`` and the opening of ``,"metrics":{...,"runningSeconds":``
+    (all but the running time)."""
+    named = ',"name":' + quoted(template.name) + ',"status":'
     fixed = compact(
         {
             "cpus": template.cpus,
             "memory": template.memory,
             "gpus": template.gpus,
             "instanceType": template.instance_type,
-            "image": image,
+            "image": image_in(template, account_id, region),
         }
     )[1:-1]
     metrics = compact(_reserved_metrics(template))
-    return fixed, ',"metrics":' + metrics[:-1] + ',"runningSeconds":'
+    return named, fixed, ',"metrics":' + metrics[:-1] + ',"runningSeconds":'
 
 
 def _reserved_metrics(template: TaskTemplate) -> dict[str, Any]:
@@ -173,7 +224,3 @@ def _reserved_metrics(template: TaskTemplate) -> dict[str, Any]:
         "memoryMaximumGiB": round(used_memory * 0.7, 6),
         "memoryAverageGiB": round(used_memory * 0.4, 6),
     }
-
-
-def line(record: dict[str, Any]) -> str:
-    return compact(record)

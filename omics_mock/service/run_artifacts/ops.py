@@ -15,6 +15,7 @@ items of every run not yet written up to that instant.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import functools
 from typing import Any
@@ -36,6 +37,7 @@ from .declared import Declared, declared_outputs
 from .export import EXPORT_FAILED, EXPORT_FAILED_MESSAGE, has_engine_stream, split_s3
 from .items import BusEvent, Item, LogEvent, S3Object, epoch_ms, order
 from .journal import Journal
+from .jsontext import compact
 from .script import ArtifactSteering, Script
 from .trail import next_window_start, render
 
@@ -100,7 +102,8 @@ class RunArtifacts(Family):
         found = self._declared.get(key)
         if found is None:
             found = declared_outputs(run.definition, run.workflow.name or "main")
-            self._declared[key] = found
+            template = compact(run.definition.parameter_template or {})
+            found = self._declared[key] = dataclasses.replace(found, parameter_template=template)
         return found
 
     def items(self, trail: Trail, now: _dt.datetime) -> list[Item]:
@@ -221,14 +224,15 @@ class RunArtifacts(Family):
             rules = eventbridge.rules(self.backend.account_id, self.backend.region)
         rendered = render(self.context(trail, rules), written, until)
         due, later, frontier = [], None, []
+        written_keys = trail.frontier
         for item in rendered:
-            at = item.at
+            at = item[0]
             if at > until:
                 later = at if later is None or at < later else later
                 continue
             if at == until:
-                frontier.append(item.key)
-            if written is None or at > written or item.key not in trail.frontier:
+                frontier.append(item[2])
+            if written is None or at > written or item[2] not in written_keys:
                 due.append(item)
         trail.written_at = until
         trail.frontier = tuple(frontier)
@@ -262,17 +266,21 @@ class RunArtifacts(Family):
         streams: dict[tuple[str, str], list[dict[str, Any]]] = {}
         events: list[Item] = []
         last_at, last_ms = None, 0
+        last_group, last_stream, batch = None, None, []
         for item in items:
-            payload = item.payload
+            payload = item[3]
             if type(payload) is LogEvent:
-                at = item.at
-                if at is not last_at:
+                at = item[0]
+                if at != last_at:  # equal moments have equal epoch milliseconds
                     last_at, last_ms = at, epoch_ms(at)
-                key = (payload.group, payload.stream)
-                batch = streams.get(key)
-                if batch is None:
-                    batch = streams[key] = []
-                batch.append({"timestamp": last_ms, "message": payload.message})
+                group, stream, message = payload
+                if stream is not last_stream or group is not last_group:
+                    key = (group, stream)
+                    found = streams.get(key)
+                    if found is None:
+                        found = streams[key] = []
+                    batch, last_group, last_stream = found, group, stream
+                batch.append({"timestamp": last_ms, "message": message})
             elif type(payload) is S3Object:
                 objects.append(payload)
             else:

@@ -39,24 +39,33 @@ def _opening(run_status: str, code: str) -> str:
 
 
 def start_lines(run: Run, status: str) -> list[str]:
-    if status == "PENDING":
-        return [entry(status, "CREATING_RUN", "Creating your workflow run.")]
-    if status == "STARTING":
-        return [
-            entry(status, "STARTING_RUN", "Provisioning infrastructure for your workflow run."),
-            entry(
-                status,
-                "SET_WORKFLOW_TIMEOUT",
-                f"Your workflow will be timed out after: {WORKFLOW_TIMEOUT_MINUTES} minutes.",
-            ),
-        ]
-    lines = [entry(status, "RUNNING_WORKFLOW", "Your workflow is now running.")]
+    if status in ("PENDING", "STARTING"):
+        return list(_fixed_start_lines(status))
+    lines = list(_fixed_start_lines(status))
     for uri in _inputs(run):
         lines.append(entry(status, "IMPORTING_FILES", f"Importing your workflow run input: {uri}"))
         lines.append(
             entry(status, "IMPORT_COMPLETED", f"Completed import of workflow run input: {uri}")
         )
     return lines
+
+
+@functools.lru_cache(maxsize=8)
+def _fixed_start_lines(status: str) -> tuple[str, ...]:
+    """The run-log lines of a run status before RUNNING, and RUNNING's first one (the
+    same for every run)."""
+    if status == "PENDING":
+        return (entry(status, "CREATING_RUN", "Creating your workflow run."),)
+    if status == "STARTING":
+        return (
+            entry(status, "STARTING_RUN", "Provisioning infrastructure for your workflow run."),
+            entry(
+                status,
+                "SET_WORKFLOW_TIMEOUT",
+                f"Your workflow will be timed out after: {WORKFLOW_TIMEOUT_MINUTES} minutes.",
+            ),
+        )
+    return (entry(status, "RUNNING_WORKFLOW", "Your workflow is now running."),)
 
 
 def _inputs(run: Run) -> list[str]:
@@ -81,20 +90,26 @@ def task_entry(status: str, name: str) -> tuple[str, str] | None:
 
 def end_lines(run: Run, status: str) -> list[str]:
     if status == "STOPPING":
-        lines = [
-            entry(status, "STOPPING_RUN", "Deprovisioning infrastructure for your workflow run.")
-        ]
-        if run.storage_type == "STATIC":
-            size = run.storage_capacity or 1200
-            used = max(1, size * 14 // 100)
-            lines.append(
-                entry(
-                    status,
-                    "MAX_FILE_SYSTEM_USAGE",
-                    "Max file system usage (Size, Used, Used %): "
-                    f"{size}GiB {used}GiB {used * 100 // size}%",
-                )
-            )
-        return lines
+        static = run.storage_type == "STATIC"
+        return list(_stopping_lines(run.storage_capacity or 1200 if static else 0))
     code, text = _END_CODES[status]
     return [entry(status, code, text)]
+
+
+@functools.lru_cache(maxsize=64)
+def _stopping_lines(static_size: int) -> tuple[str, ...]:
+    """The run-log lines of STOPPING (``static_size``: the size of STATIC storage, else 0)."""
+    status = "STOPPING"
+    lines = [entry(status, "STOPPING_RUN", "Deprovisioning infrastructure for your workflow run.")]
+    if static_size:
+        size = static_size
+        used = max(1, size * 14 // 100)
+        lines.append(
+            entry(
+                status,
+                "MAX_FILE_SYSTEM_USAGE",
+                "Max file system usage (Size, Used, Used %): "
+                f"{size}GiB {used}GiB {used * 100 // size}%",
+            )
+        )
+    return tuple(lines)

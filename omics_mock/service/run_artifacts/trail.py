@@ -15,7 +15,7 @@ import functools
 
 from ..runs.model import FAILED, LOG_GROUP, TERMINAL, Run
 from ..runs.tasks import Task
-from ..runs.timeline import task_image, task_transitions, task_windows, tasks_at
+from ..runs.timeline import task_transitions, task_windows, tasks_at
 from . import bus, content, manifest
 from .context import Collector, RunContext, RunLog
 from .context import new_tuple as _new
@@ -57,8 +57,10 @@ def render(ctx: RunContext, since: _dt.datetime | None, until: _dt.datetime) -> 
             for key, text in zip(keys, lines, strict=True):
                 log(at, RANK_START, key, run_stream, text)
     seen: dict[int, Transitions] = {}
+    tasks = None
     if run.running_since is not None:
-        _tasks(ctx, out, until, seen)
+        tasks = tasks_at(run, until, ctx.ids)
+        _tasks(ctx, out, tasks, seen)
     if run.stopping_since is not None and out.wants(run.stopping_since):
         at = run.stopping_since
         if events:
@@ -66,15 +68,16 @@ def render(ctx: RunContext, since: _dt.datetime | None, until: _dt.datetime) -> 
         for n, text in enumerate(end_lines(run, "STOPPING")):
             run_log(at, RANK_END, f"STOPPING:{n}", text)
     if run.status in TERMINAL and run.stop_time is not None and out.wants(run.stop_time):
-        _end(ctx, out, run_log, seen)
+        _end(ctx, out, run_log, seen, tasks if until >= run.stop_time else None)
     if ctx.removed_at is not None and events:
         out.add(ctx.removed_at, RANK_END, "ev:DELETED", bus.run_event(run, "DELETED"))
     return out.items
 
 
 def next_window_start(run: Run, after: _dt.datetime) -> _dt.datetime | None:
-    """When the next task that has not appeared by ``after`` appears."""
-    if run.running_since is None:
+    """When the next task that has not appeared by ``after`` appears (none once the run
+    has stopped: every task appears before its work stops, and stopping comes after)."""
+    if run.running_since is None or (run.stop_time is not None and after >= run.stop_time):
         return None
     for _, start, _ in task_windows(run):
         if start > after:
@@ -83,36 +86,34 @@ def next_window_start(run: Run, after: _dt.datetime) -> _dt.datetime | None:
 
 
 def _tasks(
-    ctx: RunContext, out: Collector, until: _dt.datetime, seen: dict[int, Transitions]
+    ctx: RunContext, out: Collector, tasks: list[Task], seen: dict[int, Transitions]
 ) -> None:
-    """Each task's moments (in the run log, and as events) and its own log and cache line."""
+    """Each task's moments (in the run log, and as events) and its own log and cache line
+    (``tasks``: those that have appeared by the rendering's ``until``)."""
     run = ctx.run
     events, logs = ctx.events, ctx.logs
     since = out.since
     add = out.items.append
     run_stream = f"run/{run.id}"
-    for task in tasks_at(run, until, ctx.ids):
+    for task in tasks:
         if since is not None and task.window_end < since:
             continue
         transitions = seen[task.index] = task_transitions(run, task)
         if task.cache_hit:
             transitions = transitions[-1:]
         arn = ctx.arn(f"task/{task.id}") if events else ""
-        keys = _task_keys(task.index)
-        entries = _task_entries(task.template.name) if logs else None
+        plan = _task_plan(task.index, task.template.name)
         task_id = quoted(task.id)[1:-1]
         for status, at in transitions:
             if since is not None and at < since:
                 continue
-            event_key, line_key = keys[status]
+            event_key, line_key, around = plan[status]
             if events:
                 add(_new(Item, (at, RANK_TASKS, event_key, bus.task_event(run, arn, status))))
-            if entries is not None:
-                around = entries.get(status)
-                if around is not None:
-                    text = around[0] + task_id + around[1]
-                    line = _new(LogEvent, (LOG_GROUP, run_stream, text))
-                    add(_new(Item, (at, RANK_TASKS, line_key, line)))
+            if logs and around is not None:
+                text = around[0] + task_id + around[1]
+                line = _new(LogEvent, (LOG_GROUP, run_stream, text))
+                add(_new(Item, (at, RANK_TASKS, line_key, line)))
         if logs and ctx.cache_stream is not None and out.wants(task.window_start):
             text = _cache_line(run, task)
             out.log(task.window_start, RANK_TASKS, f"cache:t{task.index}", ctx.cache_stream, text)
@@ -120,22 +121,15 @@ def _tasks(
             _task_stream(ctx, out, task, transitions)
 
 
-@functools.lru_cache(maxsize=256)
-def _task_keys(index: int) -> dict[str, tuple[str, str]]:
-    """What tells a task's items apart, by status: ``ev:t<index>:<status>`` for its event,
-    ``rl:t<index>:<status>`` for its run-log line."""
-    return {status: (f"ev:t{index}:{status}", f"rl:t{index}:{status}") for status in _STATUSES}
-
-
-@functools.lru_cache(maxsize=256)
-def _task_entries(name: str) -> dict[str, tuple[str, str]]:
-    """The run-log entries of the task named ``name`` before and after its ID, by status."""
-    found = {}
-    for status in _STATUSES:
-        around = task_entry(status, name)
-        if around is not None:
-            found[status] = around
-    return found
+@functools.lru_cache(maxsize=1024)
+def _task_plan(index: int, name: str) -> dict[str, tuple[str, str, tuple[str, str] | None]]:
+    """What a task's moments write, by status: the key of its event
+    (``ev:t<index>:<status>``), the key of its run-log line (``rl:t<index>:<status>``),
+    and that line before and after the task's ID (``None``: no line for the status)."""
+    return {
+        status: (f"ev:t{index}:{status}", f"rl:t{index}:{status}", task_entry(status, name))
+        for status in _STATUSES
+    }
 
 
 @functools.lru_cache(maxsize=256)
@@ -213,17 +207,30 @@ def task_ends(
     return ends
 
 
-def _end(ctx: RunContext, out: Collector, run_log: RunLog, seen: dict[int, Transitions]) -> None:
+def _end(
+    ctx: RunContext,
+    out: Collector,
+    run_log: RunLog,
+    seen: dict[int, Transitions],
+    appeared: list[Task] | None,
+) -> None:
+    """The run's last items (``appeared``: its tasks that have appeared by a moment at or
+    after its end, when known; those are all it has, every task appears before the end)."""
     run = ctx.run
     at = run.stop_time
     assert at is not None
-    tasks = tasks_at(run, at, ctx.ids) if run.running_since is not None else []
+    if run.running_since is None:
+        tasks = []
+    elif appeared is not None:
+        tasks = [task for task in appeared if task.window_start <= at]
+    else:
+        tasks = tasks_at(run, at, ctx.ids)
     ends = task_ends(run, tasks, seen)
     export_items(ctx, out, ends, run_log)
     if ctx.logs:
         stream = f"manifest/run/{run.id}/{run.uuid}"
-        lines = [manifest.line(manifest.run_record(run, run.workflow.arn, ctx.arn))]
-        lines += manifest.task_lines(run, ends, ctx.arn, task_image)
+        lines = [manifest.run_line(run, run.workflow.arn, ctx.arn, ctx.declared.parameter_template)]
+        lines += manifest.task_lines(run, ends, ctx.arn)
         for n, text in enumerate(lines):
             out.log(at, RANK_END, _manifest_key(n), stream, text)
     for n, text in enumerate(end_lines(run, run.status)):

@@ -9,6 +9,7 @@ are allocated as tasks appear.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import hashlib
 from typing import Any
 
@@ -18,6 +19,17 @@ from .tasks import Task, TaskTemplate
 
 # Share of a task's window spent in each task phase before RUNNING and after.
 _TASK_PENDING, _TASK_STARTING, _TASK_STOPPING = 0.02, 0.08, 0.05
+
+
+@functools.lru_cache(maxsize=256)
+def _phase_offsets(length: _dt.timedelta) -> tuple[_dt.timedelta, _dt.timedelta, _dt.timedelta]:
+    """How far into a task's window of ``length`` it starts, runs and stops (a timedelta
+    times a float costs a microsecond, and a run's tasks mostly share one length)."""
+    return (
+        length * _TASK_PENDING,
+        length * (_TASK_PENDING + _TASK_STARTING),
+        length * _TASK_STOPPING,
+    )
 
 
 def task_windows(run: Run) -> list[tuple[int, _dt.datetime, _dt.datetime]]:
@@ -65,9 +77,9 @@ def task_status(
 ) -> tuple[str, _dt.datetime | None, _dt.datetime | None]:
     """(status, startTime, stopTime) of a task at ``now``."""
     begin, end = task.window_start, task.window_end
-    length = end - begin
-    running_at = begin + length * (_TASK_PENDING + _TASK_STARTING)
-    stopping_at = end - length * _TASK_STOPPING
+    starting, running, stopping = _phase_offsets(end - begin)
+    running_at = begin + running
+    stopping_at = end - stopping
     cut = run.ended_work_at
     if cut is not None and cut < end:
         if now >= cut:
@@ -81,7 +93,7 @@ def task_status(
         return "STOPPING", running_at, None
     if now >= running_at:
         return "RUNNING", running_at, None
-    if now >= begin + length * _TASK_PENDING:
+    if now >= begin + starting:
         return "STARTING", None, None
     return "PENDING", None, None
 
@@ -90,12 +102,12 @@ def task_transitions(run: Run, task: Task) -> list[tuple[str, _dt.datetime]]:
     """Every status the task takes, with the moment it takes it (as ``task_status`` tells
     them apart): the task's history once the run has ended, its plan while it runs."""
     begin, end = task.window_start, task.window_end
-    length = end - begin
+    starting, running, stopping = _phase_offsets(end - begin)
     phases = [
         ("PENDING", begin),
-        ("STARTING", begin + length * _TASK_PENDING),
-        ("RUNNING", begin + length * (_TASK_PENDING + _TASK_STARTING)),
-        ("STOPPING", end - length * _TASK_STOPPING),
+        ("STARTING", begin + starting),
+        ("RUNNING", begin + running),
+        ("STOPPING", end - stopping),
     ]
     cut = run.ended_work_at
     if cut is not None and cut < end:
@@ -154,8 +166,13 @@ def image_details(run: Run, template: TaskTemplate) -> dict[str, str]:
 
 def task_image(run: Run, template: TaskTemplate) -> str:
     """The task's container image: the one its definition declares, else a private ECR one."""
+    return image_in(template, run.account_id, run.region)
+
+
+def image_in(template: TaskTemplate, account_id: str, region: str) -> str:
+    """``task_image`` of a run in ``account_id`` and ``region``."""
     image = template.image
     if image is None:
-        registry = f"{run.account_id}.dkr.ecr.{run.region}.amazonaws.com"
+        registry = f"{account_id}.dkr.ecr.{region}.amazonaws.com"
         image = f"{registry}/{template.name.lower()}:latest"
     return image
