@@ -21,73 +21,9 @@ import sys
 import zipfile
 from typing import Any
 
-BUCKET = "omics-out"
-OUT = f"s3://{BUCKET}/results/"
-ROLE = "arn:aws:iam::123456789012:role/omics-dump"
-GROUP = "/aws/omics/WorkflowLog"
+from tests.artifacts_world import BUCKET, DEFINITIONS, OUT  # the suite's definitions
 
-WDL = """version 1.0
-workflow wgs {
-  input {
-    String sample
-  }
-  call align
-  call call_variants
-  output {
-    File bam = align.bam
-    Array[File] vcfs = call_variants.vcfs
-    Int count = 3
-  }
-}
-task align {
-  command { bwa }
-  runtime { cpu: 4 memory: "8 GiB" }
-  output { File bam = "out.bam" }
-}
-task call_variants {
-  command { gatk }
-  runtime { cpu: 2 memory: "4 GiB" }
-  output { Array[File] vcfs = ["a.vcf"] }
-}
-"""
-CWL = """cwlVersion: v1.2
-class: Workflow
-inputs:
-  sample: string
-outputs:
-  report:
-    type: File
-    outputSource: summarise/report
-steps:
-  summarise:
-    run: tool.cwl
-    in:
-      sample: sample
-    out: [report]
-"""
-NEXTFLOW = """params.sample = null
-process ALIGN {
-  publishDir '/mnt/workflow/pubdir/aligned'
-  cpus 2
-  memory '4 GB'
-  script:
-  "bwa"
-}
-process REPORT {
-  publishDir "/mnt/workflow/pubdir"
-  script:
-  "report"
-}
-workflow {
-  ALIGN()
-  REPORT()
-}
-"""
-DEFINITIONS = {
-    "WDL": ("main.wdl", WDL),
-    "CWL": ("main.cwl", CWL),
-    "NEXTFLOW": ("main.nf", NEXTFLOW),
-}
+ROLE = "arn:aws:iam::123456789012:role/omics-dump"
 
 
 def _zip(files: dict[str, str]) -> bytes:
