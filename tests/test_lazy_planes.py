@@ -33,7 +33,12 @@ FAMILY_PACKAGES = (
 )
 
 LOADED = """
-import json, sys
+import json, socket, sys
+
+def _refuse(*args, **kwargs):
+    raise OSError("this test process has no network")
+
+socket.socket.connect = _refuse  # a request the mock does not answer fails here
 
 def loaded(*packages):
     return sorted(
@@ -103,6 +108,27 @@ def test_requests_is_patched_when_the_process_imports_it_not_before() -> None:
         """
     )
     assert printed == [False, {"items": []}, "SourceFileLoader", 200]
+
+
+def test_requests_imported_unseen_is_patched_at_the_next_activation() -> None:
+    printed = run_python(
+        """
+        import boto3
+        from omics_mock import mock_omics
+
+        with mock_omics():
+            pass
+        sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "_Watch"]
+        import requests  # a test framework swapped the import hooks: no hook saw this
+
+        url = "https://omics.us-east-1.amazonaws.com/workflow"
+        auth = {"Authorization": "AWS4-HMAC-SHA256 Credential=AKIA/20261201/us-east-1/omics/x"}
+        with mock_omics():
+            status = requests.get(url, headers=auth, timeout=5).status_code
+        print(json.dumps(status))
+        """
+    )
+    assert printed == 200
 
 
 def test_importing_mock_omics_loads_no_family_display_snapshot_or_pipeline() -> None:

@@ -106,6 +106,7 @@ class Interceptor:
         self._patch_set: PatchSet | None = None
         self._moto_quiet = False  # moto's before-send handler skips omics requests
         self._model_lent = False  # a client's loaded model offered for the service spec
+        self._requests_patched = False
 
     @property
     def _patches(self) -> PatchSet:
@@ -128,7 +129,11 @@ class Interceptor:
     def activate(self, door: Door) -> None:
         """Answer omics requests through ``door`` until ``deactivate``."""
         with self._lock:
-            self._patches.install()
+            patches = self._patches
+            requests = sys.modules.get("requests")
+            if requests is not None and not self._requests_patched:  # its import went unseen
+                self._patch_requests(patches, requests)
+            patches.install()
             self._quiet_moto()
             self.door = door
 
@@ -245,22 +250,25 @@ class Interceptor:
     def _add_requests_patch(self, patches: PatchSet) -> None:
         """``requests.Session.get_adapter``, patched now if the process has imported
         ``requests``, else when it does (installed at once if a mock is active then)."""
+        after_import("requests", lambda module: self._patch_requests(patches, module))
 
-        def patch_requests(requests: types.ModuleType) -> None:
-            with self._lock:
-                patch = patches.add(requests.Session, "get_adapter", None)
-                adapter = requests_adapter(self.answer_http)
+    def _patch_requests(self, patches: PatchSet, requests: types.ModuleType) -> None:
+        """Add the ``requests`` patch to ``patches`` (once), installed if a mock is active."""
+        with self._lock:
+            if self._requests_patched:
+                return
+            self._requests_patched = True
+            patch = patches.add(requests.Session, "get_adapter", None)
+            adapter = requests_adapter(self.answer_http)
 
-                def get_adapter(session: Any, url: str) -> Any:
-                    if self.answers_url(url):
-                        return adapter
-                    return patch.original(session, url)
+            def get_adapter(session: Any, url: str) -> Any:
+                if self.answers_url(url):
+                    return adapter
+                return patch.original(session, url)
 
-                patch.replacement = get_adapter
-                if self.door is not None:
-                    patch.install()
-
-        after_import("requests", patch_requests)
+            patch.replacement = get_adapter
+            if self.door is not None:
+                patch.install()
 
     def _quiet_moto(self) -> None:
         """moto's ``before-send`` handler skips omics events while a mock is active.
