@@ -158,9 +158,10 @@ def _install(
     timers.attribute(ids.IdAllocator, "numeric", "StartRun: numeric id")
     timers.attribute(steering.RunSteering, "timing_for", "StartRun: timing_for")
     timers.attribute(model.Run, "to_get_output", "GetRun: get_run_output")
-    for each in backends:
-        for operation in ("GetRun", "StartRun"):
-            timers.handler(getattr(each, "_handlers", {}), operation, "backend handler")
+    for operation in ("GetRun", "StartRun"):  # bound at a backend's first request of each
+        bound = [h for h in (getattr(b, "_handlers", {}) for b in backends) if operation in h]
+        for handlers in bound or [{}]:
+            timers.handler(handlers, operation, "backend handler")
     for spec in specs:
         spec.validator(validators)  # compiled now, so the wrapper replaces the compiled check
         timers.attribute(spec, "_validator", "validation")
