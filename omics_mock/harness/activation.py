@@ -180,8 +180,11 @@ class OmicsMock(Control):
                 _group.sleep_patch.discard(self._sleep_thread)
                 self._sleep_thread = None
             if not _active:
-                _group.close()
-                _group = None
+                try:
+                    _group.door.before_stop()
+                finally:
+                    _group.close()
+                    _group = None
             self._attach(None)  # emptied: a fresh door is made when next needed
             self._restored = False
             self._configured = False

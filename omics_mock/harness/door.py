@@ -77,9 +77,22 @@ class Door:
     def before_other_request(self) -> None:
         """A request to another AWS service (moto, in this process) is about to be answered:
         what runs wrote by now (outputs, logs, events) is written first. Requests the
-        service itself makes while answering (reading a definition) change nothing."""
-        if not getattr(_inside, "depth", 0):
+        service itself makes (reading a definition, or while writing) change nothing."""
+        if getattr(_inside, "depth", 0):
+            return
+        _inside.depth = 1
+        try:
             self.state.catch_up_all()
+        finally:
+            _inside.depth = 0
+
+    def before_stop(self) -> None:
+        """The mock is stopping while moto may still be read: moto gets what runs wrote
+        by now (without moto, nothing is owed and nothing is simulated)."""
+        from ..service.outside.s3 import moto_is_active
+
+        if moto_is_active():
+            self.before_other_request()
 
     def record(
         self,

@@ -6,7 +6,8 @@ omics-mock, or loading its pytest plugin, changes nothing in botocore:
 
 * ``Endpoint._do_get_response`` tags an omics request with its operation (and,
   for a request to another service, which moto may answer, first brings the
-  simulation up to now, so what runs wrote by now is there to read) and
+  simulation up to now and hands moto what runs wrote by now, so it is there to
+  read) and
   ``Endpoint._send`` (reached only when no ``before-send`` handler answered:
   a user's canned answer or a ``Stubber`` win, at no cost) answers it from
   the mock instead of the network. Being class-level, they catch every client,
@@ -18,9 +19,8 @@ omics-mock, or loading its pytest plugin, changes nothing in botocore:
 * ``requests.Session.get_adapter`` hands plain ``requests`` calls to omics hosts
   (and to the mock's download links) to an in-process adapter (patched when the
   process imports ``requests``, not imported for it: ``after_import``);
-* moto's ``before-send`` handler skips omics requests (it would parse each one
-  only to find nothing to answer) and Price List API requests, which the mock
-  answers for ``AmazonOmics`` only (``service/outside/pricing.py``).
+* moto's ``before-send`` handler skips omics and Price List API requests, and
+  hands moto what runs wrote before it answers any other (``moto_handler``).
 
 An omics client created while a mock is active keeps one small handler after
 the mock stops: used again while no mock is active, a request bound for AWS
@@ -50,6 +50,7 @@ from botocore.credentials import Credentials, RefreshableCredentials
 from ..service.outside.artifacts import ARTIFACT_HOST
 from .after_import import after_import
 from .environ import FAKE_ACCESS_KEY, FAKE_SECRET_KEY
+from .moto_handler import MOTO_STUBBER_MODULE, patch_moto_handler
 from .patching import PatchSet
 from .plain_http import body_bytes, requests_adapter
 from .response_body import ResponseBody as _Body
@@ -68,9 +69,7 @@ _OPERATION_ATTR = "omics_mock_operation"
 _PRICING_ATTR = "omics_mock_pricing"
 _JSON_1_1 = {"content-type": "application/x-amz-json-1.1"}
 _SIGNED = ("omics", "pricing")
-_OURS = ("before-send.omics", "before-send.pricing")
 _REFUSAL_ID = "omics-mock-stopped"
-_MOTO_STUBBER_MODULE = "moto.core.botocore_stubber"
 
 FAKE_CREDENTIALS = Credentials(FAKE_ACCESS_KEY, FAKE_SECRET_KEY)
 
@@ -103,6 +102,7 @@ class Interceptor:
         self.door: Door | None = None
         self._signers: list[tuple[Any, Any]] = []
         self._just_answered = threading.local()
+        self._handing_over = threading.local()  # done: moto's handler need not hand over
         self._patch_set: PatchSet | None = None
         self._moto_quiet = False  # moto's before-send handler skips omics requests
         self._model_lent = False  # a client's loaded model offered for the service spec
@@ -194,16 +194,24 @@ class Interceptor:
                     setattr(request, _OPERATION_ATTR, operation_model.name)
                     if not self._model_lent:
                         self._lend_model(operation_model.service_model)
-                    if not self._moto_quiet and _MOTO_STUBBER_MODULE in sys.modules:
+                    if not self._moto_quiet and MOTO_STUBBER_MODULE in sys.modules:
                         with self._lock:  # moto was imported after this mock started
                             self._quiet_moto()
                 elif operation_model.service_model.endpoint_prefix == "api.pricing":
                     setattr(request, _PRICING_ATTR, operation_model.name)
                 else:
                     door.before_other_request()
+                    return self._handed_over(patch, endpoint, request, operation_model, context)
             return patch.original(endpoint, request, operation_model, context)
 
         return _do_get_response
+
+    def _handed_over(self, patch: Any, *args: Any) -> Any:
+        self._handing_over.done = True
+        try:
+            return patch.original(*args)
+        finally:
+            self._handing_over.done = False
 
     def _answering(self, patch: Any) -> Callable[..., Any]:
         def _send(endpoint: Any, request: AWSPreparedRequest) -> Any:
@@ -271,27 +279,9 @@ class Interceptor:
                 patch.install()
 
     def _quiet_moto(self) -> None:
-        """moto's ``before-send`` handler skips omics events while a mock is active.
-
-        Checked at every activation and at the first omics request after a late import
-        of moto (else moto answers omics requests: 404). If moto's internals change
-        shape, nothing is patched.
-        """
-        stubber = getattr(sys.modules.get(_MOTO_STUBBER_MODULE), "BotocoreStubber", None)
-        if stubber is None:
-            return
-        self._moto_quiet = True
-        if any(p.target is stubber for p in self._patches.patches):
-            return
-        patch = self._patches.add(stubber, "__call__", None)
-
-        def __call__(moto: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N807
-            if self.door is not None and str(kwargs.get("event_name", "")).startswith(_OURS):
-                return None
-            return patch.original(moto, *args, **kwargs)
-
-        patch.replacement = __call__
-        patch.install()
+        """Patch moto's ``before-send`` handler, if moto is imported (``moto_handler``)."""
+        if patch_moto_handler(self._patches, lambda: self.door, self._handing_over):
+            self._moto_quiet = True
 
     # -- helpers ---------------------------------------------------------------------------
 

@@ -18,11 +18,21 @@ one first wakes the plane, which builds it and subscribes it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from .planes import class_key
 
 Reaction = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class OutsideRead:
+    """Another AWS service in this process (moto) is about to answer a request, or the
+    mock is about to stop or be saved: what a family owes that service (the artefacts
+    runs wrote by now) must be written into it now. Published by the kernel."""
+
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 REACTIONS_ATTR = "__omics_reacts_to__"

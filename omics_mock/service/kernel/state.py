@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from ...wire.errors import ResourceNotFoundException, not_implemented
 from ...wire.traits import page_output
 from .clock import VirtualClock
-from .events import EventBus
+from .events import EventBus, OutsideRead
 from .idempotency import IdempotencyIndex
 from .ids import IdAllocator
 from .planes import Catalog
@@ -197,6 +197,14 @@ class Backend:
     def catch_up(self) -> None:
         """Process every simulated event due by now (call with the lock held)."""
         self.scheduler.run_due(self.clock.now())
+
+    def before_outside_read(self) -> None:
+        """Catch up, then have families write what they owe other services (``OutsideRead``)."""
+        if not self.events.has_reactions(OutsideRead):
+            return
+        with self.lock:
+            self.scheduler.run_due(self.clock.now())
+            self.events.publish(OutsideRead())
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
@@ -376,19 +384,13 @@ class ServiceState:
                 self._shared_events.run_due(self.clock.now())
 
     def catch_up_all(self) -> None:
-        """Bring every backend up to now (before another AWS service answers in this process:
-        what runs wrote by now must be there). A backend another thread holds is skipped:
-        that thread is bringing it up to date."""
+        """Bring every backend up to now and have it write what it owes other AWS services
+        (``Backend.before_outside_read``): another service is about to answer in this
+        process, and what runs wrote by now must be there. A backend another thread is
+        using is waited for (what that request changes is written too)."""
         self.catch_up_shared()
-        now = self.clock.now()
         for backend in self.backends():
-            due = backend.scheduler.next_due()
-            if due is None or due > now or not backend.lock.acquire(blocking=False):
-                continue
-            try:
-                backend.catch_up()
-            finally:
-                backend.lock.release()
+            backend.before_outside_read()
 
     def simulation_failures(self) -> list[tuple[_dt.datetime, Exception]]:
         """Simulated events that raised (bugs in the mock), across all backends."""

@@ -1,16 +1,17 @@
-"""The family that makes runs leave artefacts behind, and writes them to moto.
+"""The family that makes runs leave artefacts behind, and hands them over to moto.
 
 It follows every run from submission (a ``Trail``), answers whether a run can
 export its outputs (``ExportVeto``), and, while moto's ``mock_aws`` is active,
 writes each run's items into moto's S3, CloudWatch Logs and EventBridge with the
-virtual time they are due at. Nothing reads moto while the simulation catches
-up, so a run is written once per catch-up, when the scheduler has reached its
-horizon (one scheduled event per run at most), or at once outside a catch-up
-(a request's own changes); ``written_at`` and ``frontier`` make sure no item is
-written twice. Without moto nothing is written: the control API renders a run's
-items when asked (``items``). Events of other resources (batches, workflows,
-run groups) are kept in ``journal`` and delivered as they happen, after the
-items of every run not yet written up to that instant.
+virtual time they are due at. Nothing can read moto before moto is asked
+something, so the writing waits for that (``OutsideRead``: before moto answers a
+request in this process, before the mock stops or is saved): a run that has items
+moto lacks is only noted, and at the hand-over every noted run is written once,
+with everything due by then, all its objects and log events, then every run's and
+other resource's events in time order. ``written_at`` and ``frontier`` make sure
+no item is written twice. Without moto nothing is written: the control API
+renders a run's items when asked (``items``). Events of other resources
+(batches, workflows, run groups) are kept in ``journal``.
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import functools
+import operator
 from typing import Any
 
 from ..batches.events import BatchStatusChanged
-from ..kernel.events import reacts_to
+from ..kernel.events import OutsideRead, reacts_to
+from ..kernel.gc_pause import gc_paused
 from ..kernel.scheduler import Event
 from ..kernel.state import Backend, Family
-from ..outside import eventbridge, logs, s3_writes
+from ..outside import eventbridge, s3_writes
 from ..outside.s3 import moto_is_active
 from ..run_caches.ops import RunCaches
 from ..run_groups.events import RunGroupStatusChanged
@@ -35,11 +38,16 @@ from . import bus
 from .context import RunContext
 from .declared import Declared, declared_outputs
 from .export import EXPORT_FAILED, EXPORT_FAILED_MESSAGE, has_engine_stream, split_s3
-from .items import BusEvent, Item, LogEvent, S3Object, epoch_ms, order
-from .journal import Journal
+from .items import BusEvent, Item, order
+from .journal import Journal, JournalEntry
 from .jsontext import compact
 from .script import ArtifactSteering, Script
+from .to_moto import TimedEnvelope, put_items
 from .trail import next_window_start, render
+
+GC_PAUSE_RUNS = 1000
+"""A hand-over of at least this many runs pauses the cyclic GC: what it makes stays
+in moto, and walking it again and again as it grows would cost more than the writing."""
 
 
 class Trail:
@@ -57,24 +65,29 @@ class Trail:
         self.frontier: tuple[str, ...] = ()
         """Keys of the items due exactly at ``written_at``."""
         self.due: Event | None = None
+        """When the run next has an item due that moto lacks (it is noted then)."""
 
 
 class RunArtifacts(Family):
     """Artefacts of the runs of one account and Region."""
 
     key = "run_artifacts"
-    SNAPSHOT_WIRING = ("_declared",)
-    """A cache, filled again as runs are rendered: snapshots do not carry it."""
+    SNAPSHOT_WIRING = ("_declared", "_noted", "_announced")
+    """A cache, filled again as runs are rendered, and what waits for the next hand-over
+    (empty in a snapshot: saving hands everything over first)."""
 
     def __init__(self, backend: Backend) -> None:
         super().__init__(backend)
         self.trails: dict[str, Trail] = {}
         self._open: dict[str, Trail] = {}
-        """Trails of runs that have not ended (the moto writer brings them up to date
-        before another resource's event, so that event comes after theirs)."""
+        """Trails of runs that have not ended, or not been written to their end."""
         self.steering = backend.state.shared(ArtifactSteering)
         self.journal = Journal()
         self._declared: dict[tuple[str, str, str | None], Declared] = {}
+        self._noted: dict[str, Trail] = {}
+        """Runs with items due that moto lacks, in the order they were noted."""
+        self._announced: list[JournalEntry] = []
+        """Other resources' events moto has not been sent yet."""
 
     # -- rendering ------------------------------------------------------------------------
 
@@ -122,7 +135,7 @@ class RunArtifacts(Family):
             if cache is not None:
                 cache_stream = f"runCache/{cache.id}/{cache.uuid}"
         trail = self.trails[run.id] = self._open[run.id] = Trail(run, script, cache_stream)
-        self.write_soon(trail, event.at)
+        self.note(trail)
 
     @reacts_to(RunStatusChanged)
     def status_changed(self, event: RunStatusChanged) -> None:
@@ -136,7 +149,7 @@ class RunArtifacts(Family):
             )
         trail = self.trails.get(run.id)
         if trail is not None:
-            self.write_soon(trail, event.at)
+            self.note(trail)
         if run.status in TERMINAL and not moto_is_active():
             self._open.pop(run.id, None)
 
@@ -145,7 +158,7 @@ class RunArtifacts(Family):
         trail = self.trails.get(event.run.id)
         if trail is not None and trail.removed_at is None:
             trail.removed_at = event.at
-            self.write_soon(trail, event.at)
+            self.note(trail)
 
     @reacts_to(ExportVeto)
     def check_output_bucket(self, question: ExportVeto) -> tuple[str, str] | None:
@@ -183,45 +196,60 @@ class RunArtifacts(Family):
         self.announce(bus.resource_event(bus.RUN_GROUP, event.arn, event.status), event.at)
 
     def announce(self, event: BusEvent, at: _dt.datetime) -> None:
-        """An event of another resource (a batch, a workflow), sent as it happens."""
+        """An event of another resource (a batch, a workflow), sent at the next hand-over."""
         if not self.backend.settings.artifacts.events:
             return
         entry = self.journal.add(event, at, len(self.trails))
         if moto_is_active():
-            account, region = self.backend.account_id, self.backend.region
-            rules = eventbridge.rules(account, region)
-            for trail in list(self._open.values()):
-                self.write(trail, at, rules)
-            envelope = bus.envelope(event, at, account, region, entry.seed)
-            eventbridge.deliver(account, region, [envelope], rules)
+            self._announced.append(entry)
 
-    # -- writing to moto -----------------------------------------------------------------------
+    # -- handing over to moto ------------------------------------------------------------------
 
-    def write_soon(self, trail: Trail, at: _dt.datetime) -> None:
-        """Write the run's items due by ``at``: now, or, while the simulation is catching
-        up to a later time, once it has (one write per run and catch-up, not one per
-        change; nothing reads moto in between)."""
+    def note(self, trail: Trail) -> None:
+        """The run has items due that moto lacks: they are written at the next hand-over."""
+        if moto_is_active():
+            self._noted[trail.run.id] = trail
+
+    @reacts_to(OutsideRead)
+    def hand_over(self, _: OutsideRead | None = None) -> None:
+        """Write into moto what is due by now and moto lacks: each noted run's objects and
+        log events, run after run, then every event (runs' and other resources'), sorted
+        as the control API's ``events`` view lists them, each after the outputs and logs."""
+        noted, announced = self._noted, self._announced
+        if not noted and not announced:
+            return
+        self._noted, self._announced = {}, []
         if not moto_is_active():
             return
-        horizon = self.backend.scheduler.horizon
-        if horizon is None or at >= horizon:
-            self.write(trail, at)
-        elif trail.due is None or trail.due.due > horizon:
-            self._come_back_at(trail, horizon)
+        account, region = self.backend.account_id, self.backend.region
+        now = self.backend.clock.now()
+        rules = eventbridge.rules(account, region)
+        envelopes: list[TimedEnvelope] = []
+        with gc_paused(len(noted) >= GC_PAUSE_RUNS):
+            for trail in noted.values():
+                self.write(trail, now, rules, envelopes)
+            if rules:
+                for position, entry in enumerate(announced):
+                    envelope = bus.envelope(entry.event, entry.at, account, region, entry.seed)
+                    envelopes.append((entry.at, entry.runs_before + 0.5, position, envelope))
+                envelopes.sort(key=_WHEN_SENT)
+                eventbridge.deliver(account, region, [e[3] for e in envelopes], rules)
 
-    def write(self, trail: Trail, until: _dt.datetime, rules: list[Any] | None = None) -> None:
-        """Write the run's items due by ``until`` that moto does not have yet; come back
-        when the next one is due (``rules``: the default bus's, when just read)."""
-        if not moto_is_active():
-            return
+    def write(
+        self,
+        trail: Trail,
+        until: _dt.datetime,
+        rules: list[Any],
+        envelopes: list[TimedEnvelope],
+    ) -> None:
+        """Write the run's items due by ``until`` that moto does not have yet (its events
+        to ``envelopes``, when a rule could take them); come back when the next is due."""
         if trail.due is not None:
             trail.due.cancel()
             trail.due = None
         written = trail.written_at
         if written is not None and until < written:
             until = written
-        if rules is None:
-            rules = eventbridge.rules(self.backend.account_id, self.backend.region)
         rendered = render(self.context(trail, rules), written, until)
         due, later, frontier = [], None, []
         written_keys = trail.frontier
@@ -237,62 +265,22 @@ class RunArtifacts(Family):
         trail.written_at = until
         trail.frontier = tuple(frontier)
         if due:
-            self._emit(trail.run, order(due), rules)
+            account, region = self.backend.account_id, self.backend.region
+            put_items(account, region, trail.run, order(due), envelopes if rules else None)
         upcoming = next_window_start(trail.run, until)
         if upcoming is not None and (later is None or upcoming < later):
             later = upcoming
         if later is not None:
-            horizon = self.backend.scheduler.horizon
-            self._come_back_at(
-                trail, horizon if horizon is not None and later <= horizon else later
+            trail.due = self.backend.scheduler.schedule(
+                later, functools.partial(self._come_back, trail)
             )
         elif trail.run.status in TERMINAL:
             self._open.pop(trail.run.id, None)
 
-    def _come_back_at(self, trail: Trail, due: _dt.datetime) -> None:
-        if trail.due is not None:
-            trail.due.cancel()
-        trail.due = self.backend.scheduler.schedule(due, functools.partial(self._come_back, trail))
-
     def _come_back(self, trail: Trail, at: _dt.datetime) -> None:
         trail.due = None
-        self.write(trail, at)
+        self.note(trail)
 
-    def _emit(self, run: Run, items: list[Item], rules: list[Any]) -> None:
-        """Put the items into moto: objects, then log events (one append per stream, in
-        the order the streams first appear), then events for the rules."""
-        account, region = self.backend.account_id, self.backend.region
-        objects: list[S3Object] = []
-        streams: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        events: list[Item] = []
-        last_at, last_ms = None, 0
-        last_group, last_stream, batch = None, None, []
-        for item in items:
-            payload = item[3]
-            if type(payload) is LogEvent:
-                at = item[0]
-                if at != last_at:  # equal moments have equal epoch milliseconds
-                    last_at, last_ms = at, epoch_ms(at)
-                group, stream, message = payload
-                if stream is not last_stream or group is not last_group:
-                    key = (group, stream)
-                    found = streams.get(key)
-                    if found is None:
-                        found = streams[key] = []
-                    batch, last_group, last_stream = found, group, stream
-                batch.append({"timestamp": last_ms, "message": message})
-            elif type(payload) is S3Object:
-                objects.append(payload)
-            else:
-                events.append(item)
-        if objects:
-            s3_writes.put(account, region, objects)
-        if streams:
-            logs.put_streams(account, region, streams)
-        if events and rules:
-            envelopes = [
-                bus.envelope(i.payload, i.at, account, region, f"{run.uuid}/{i.key}")
-                for i in events
-                if isinstance(i.payload, BusEvent)
-            ]
-            eventbridge.deliver(account, region, envelopes, rules)
+
+_WHEN_SENT = operator.itemgetter(0, 1, 2)
+"""An event's (at, run sequence, position)."""

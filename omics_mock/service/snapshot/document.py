@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import gc
 import re
 from collections.abc import Callable, Iterator
 from typing import Any, cast
 
+from ..kernel.gc_pause import gc_paused
 from ..kernel.scheduler import Event
 from ..kernel.state import Backend, Family, ServiceState
 from .classes import SnapshotError, class_name, lookup, plan_for
@@ -115,19 +115,6 @@ def _check_known(state: ServiceState) -> None:
 
 
 @contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while many objects are made (it would walk them all,
-    again and again, for nothing: they all stay)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-@contextlib.contextmanager
 def _holding(state: ServiceState, backends: list[Backend]) -> Iterator[None]:
     with contextlib.ExitStack() as stack:
         stack.enter_context(state._lock)
@@ -146,6 +133,7 @@ def write_state(state: ServiceState) -> dict[str, Any]:
         state.catch_up_shared()
         for backend in state.backends():
             backend.catch_up()
+            backend.before_outside_read()  # what waits for moto is not carried: write it
         with gc_paused():
             return _write(state)
 
