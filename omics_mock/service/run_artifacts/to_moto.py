@@ -23,7 +23,7 @@ def put_items(
     stream, in the order the streams first appear); bus events go to ``envelopes`` (none
     when ``None``: no rule could take them)."""
     objects: list[S3Object] = []
-    streams: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    streams: dict[tuple[str, str], logs.Batch] = {}
     last_at, last_ms = None, 0
     last_group, last_stream, batch = None, None, []
     sequence = run.sequence
@@ -40,7 +40,7 @@ def put_items(
                 if found is None:
                     found = streams[key] = []
                 batch, last_group, last_stream = found, group, stream
-            batch.append({"timestamp": last_ms, "message": message})
+            batch.append((last_ms, message))
         elif type(payload) is S3Object:
             objects.append(payload)
         elif envelopes is not None and isinstance(payload, BusEvent):
