@@ -117,7 +117,7 @@ class Comparison:
             )
         elif isinstance(a, Scheduler):
             self.compare(a.entries(), b.entries(), f"{path}/events")
-            self.compare((a.next_sequence, a.horizon), (b.next_sequence, b.horizon), path)
+            self.compare(a.next_sequence, b.next_sequence, path)
         else:
             self._attributes(a, b, path)
 

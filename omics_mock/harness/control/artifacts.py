@@ -7,7 +7,8 @@ S3, CloudWatch Logs and EventBridge).
 
 Scripting: ``set_outputs``, ``set_task_logs`` and ``set_failure_logs`` say what a
 workflow's future runs (``workflow_id``) or one active run (``run_id``) write;
-``deny_bucket`` makes exports to a bucket fail without moto.
+``deny_bucket`` makes exports to a bucket fail without moto. ``flush`` writes into
+moto at once what it would be handed before it next answers a request.
 """
 
 from __future__ import annotations
@@ -141,6 +142,14 @@ class ArtifactsControl:
         if not isinstance(bucket, str) or not bucket:
             raise TypeError(f"bucket is a bucket name, not {bucket!r}")
         self._state.shared(ArtifactSteering).denied_buckets.add(bucket)
+
+    # -- moto ---------------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        """Write into moto now what runs wrote by now. moto is handed it anyway before it
+        answers any request in this process, and when the mock stops; call this before
+        reading moto's backends directly (``moto.s3.models.s3_backends``...)."""
+        self._state.catch_up_all()
 
     # -- helpers ------------------------------------------------------------------------------
 

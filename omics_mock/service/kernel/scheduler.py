@@ -44,9 +44,6 @@ class Scheduler:
         self._heap: list[tuple[_dt.datetime, int, Event]] = []
         self._sequence = 0
         """The next event's sequence number (ties at one instant run in scheduling order)."""
-        self.horizon: _dt.datetime | None = None
-        """While ``run_due`` runs: the time it brings the state up to (``None`` otherwise).
-        An action may put work off until then, when every event due by then has run."""
         self.failures: list[tuple[_dt.datetime, Exception]] = []
         """Events whose action raised: a bug in the mock, logged and kept here so that
         one bad event cannot turn an unrelated later request into a 500."""
@@ -92,13 +89,7 @@ class Scheduler:
         heap = self._heap
         if not heap or heap[0][0] > now:  # most requests: nothing is due
             return 0
-        ran = 0
-        outer, self.horizon = self.horizon, now
-        try:
-            ran = self._run(heap, now)
-        finally:
-            self.horizon = outer
-        return ran
+        return self._run(heap, now)
 
     def _run(self, heap: list[tuple[_dt.datetime, int, Event]], now: _dt.datetime) -> int:
         ran = 0
