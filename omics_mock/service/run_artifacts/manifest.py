@@ -170,6 +170,7 @@ def task_lines(run: Run, ends: list[TaskEnd], arn: Any) -> list[str]:
     (``_fixed``), what depends on the run once; a task created when the one before it
     stopped reuses that moment's text."""
     of_run = ',"run":' + quoted(run.arn) + ","
+    opening = '{"arn":' + quoted(arn("task/"))[:-1]  # escaped alone, each character is
     account, region = run.account_id, run.region
     lines = []
     last_stop, last_text = None, ""
@@ -177,8 +178,8 @@ def task_lines(run: Run, ends: list[TaskEnd], arn: Any) -> list[str]:
         template = task.template
         named, fixed, metrics = _fixed(template, account, region)
         head = (
-            '{"arn":'
-            + quoted(arn("task/" + task.id))
+            opening
+            + quoted(task.id)[1:]
             + ',"uuid":'
             + quoted(task.uuid)
             + named
