@@ -134,7 +134,7 @@ def summary_body(summary: Any) -> bytes:
 
 def task_lines(script: Script, task_name: str, task_id: str, template: TaskTemplate) -> list[str]:
     """A task's log: scripted lines, or a few generated ones."""
-    scripted = script.lines_for(task_name)
+    scripted = script.lines_for(task_name) if script.task_lines else None
     if scripted is not None:
         return list(scripted)
     before, after, rest = _generated(task_name, template)

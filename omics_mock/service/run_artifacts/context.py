@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +61,16 @@ class Collector:
         if since is None or at >= since:
             event = _new(LogEvent, (LOG_GROUP, stream, text))
             self.items.append(_new(Item, (at, rank, key, event)))
+
+    def lines(
+        self, at: _dt.datetime, rank: int, stream: str, keyed: Iterable[tuple[str, str]]
+    ) -> None:
+        """Log events of ``stream`` due at ``at``: (key, text) each."""
+        since = self.since
+        if since is None or at >= since:
+            append = self.items.append
+            for key, text in keyed:
+                append(_new(Item, (at, rank, key, _new(LogEvent, (LOG_GROUP, stream, text)))))
 
 
 new_tuple: Any = tuple.__new__

@@ -27,7 +27,8 @@ TaskEnd = tuple[Task, str, _dt.datetime | None, _dt.datetime | None]
 def run_line(run: Run, workflow_arn: str, backend_arn: Any, parameter_template: str) -> str:
     """The run's record as compact JSON, made piece by piece (the text ``compact`` gives for
     the record as a dict: ``compact`` of each value, keys in the record's order, without the dict;
-    ``parameter_template``: the definition's, encoded once per definition)."""
+    ``parameter_template``: the definition's, encoded once per definition). What runs of one
+    request shape share is encoded once (``_submitted``, ``_storage``)."""
     request = run.request
     text = (
         '{"arn":'
@@ -43,54 +44,93 @@ def run_line(run: Run, workflow_arn: str, backend_arn: Any, parameter_template: 
         + ',"creationTime":"'
         + iso_ms(run.creation_time)
     )
-    if run.start_time is not None:
-        text += '","startTime":"' + iso_ms(run.start_time)
-    if run.stop_time is not None:
-        text += '","stopTime":"' + iso_ms(run.stop_time)
-    definition = run.definition
-    digest = definition.digest or "sha256:" + hashlib.sha256(run.arn.encode()).hexdigest()
+    start, stop = run.start_time, run.stop_time
+    if start is not None:
+        text += '","startTime":"' + iso_ms(start)
+    if stop is not None:
+        text += '","stopTime":"' + iso_ms(stop)
+    digest = run.definition.digest or "sha256:" + hashlib.sha256(run.arn.encode()).hexdigest()
     parameters = request.get("parameters")
+    running = (stop - start).total_seconds() if start is not None and stop is not None else 0.0
     text += (
-        '","digest":'
-        + _value(digest)
-        + ',"outputUri":'
-        + _value(request["outputUri"])
-        + ',"roleArn":'
-        + _value(request["roleArn"])
-        + ',"startedBy":'
-        + quoted(f"arn:aws:iam::{run.account_id}:user/omics-mock")
-        + ',"parameters":'
-        + _value(parameters or {})
+        _submitted(digest, request["outputUri"], request["roleArn"], run.account_id)
+        + (_value(parameters) if parameters else "{}")
         + ',"parameterTemplate":'
         + parameter_template
         + ',"resourceDigests":'
-        + _value(_digests(parameters))
-        + ',"storageType":'
-        + _value(run.storage_type or "DYNAMIC")
+        + _resource_digests(parameters)
+        + _storage(run.storage_type, request.get("storageCapacity"), run.storage_capacity)
+        + repr(round(running, 3))
+        + "}"
     )
-    if request.get("storageCapacity") is not None:
-        text += ',"storageCapacity":' + _value(request["storageCapacity"])
-    text += ',"metrics":' + _run_metrics(run)
-    optional = (
-        ("failureReason", run.failure_reason),
-        ("statusMessage", run.status_message),
-        ("runGroup", backend_arn(f"runGroup/{run.run_group_id}") if run.run_group_id else None),
-        ("priority", request.get("priority")),
-        ("runCache", backend_arn(f"runCache/{run.cache_id}") if run.cache_id else None),
-        ("runCacheBehavior", run.cache_behavior),
-        ("retentionMode", run.retention_mode),
-        ("logLevel", request.get("logLevel")),
-        ("workflowOwnerId", request.get("workflowOwnerId")),
-        (
-            "workflowVersion",
-            f"{workflow_arn}/version/{run.version.name}" if run.version is not None else None,
-        ),
-        ("run", backend_arn(f"run/{run.source_run_id}") if run.source_run_id else None),
+    return _optional(run, request, workflow_arn, backend_arn, text) + "}"
+
+
+@functools.lru_cache(maxsize=256)
+def _submitted(digest: str, output_uri: Any, role_arn: Any, account_id: str) -> str:
+    """From the end of the last time to ``"parameters":``: ``digest``, ``outputUri``,
+    ``roleArn``, ``startedBy``."""
+    return (
+        '","digest":'
+        + _value(digest)
+        + ',"outputUri":'
+        + _value(output_uri)
+        + ',"roleArn":'
+        + _value(role_arn)
+        + ',"startedBy":'
+        + quoted(f"arn:aws:iam::{account_id}:user/omics-mock")
+        + ',"parameters":'
     )
-    for key, value in optional:
+
+
+@functools.lru_cache(maxsize=256)
+def _storage(storage_type: str | None, requested: Any, capacity: int | None) -> str:
+    """``storageType``, ``storageCapacity`` when requested, and the opening of ``metrics`` up
+    to ``"runningSeconds":`` (floats are written as ``repr`` writes them, as ``json`` does)."""
+    text = ',"storageType":' + _value(storage_type or "DYNAMIC")
+    if requested is not None:
+        text += ',"storageCapacity":' + _value(requested)
+    size = float(capacity or 1200)
+    metrics: dict[str, Any] = {
+        "storageMaximumGiB": round(size * 0.14, 6),
+        "storageAverageGiB": round(size * 0.09, 6),
+    }
+    if storage_type == "STATIC":
+        metrics["storageReservedGiB"] = size
+    metrics["runningSeconds"] = 0.0
+    return text + ',"metrics":' + compact(metrics)[: -len("0.0}")]
+
+
+def _optional(run: Run, request: Any, workflow_arn: str, backend_arn: Any, text: str) -> str:
+    """``text`` and the run record's keys that only some runs have, those that are set."""
+    if run.failure_reason is not None:
+        text += ',"failureReason":' + _value(run.failure_reason)
+    if run.status_message is not None:
+        text += ',"statusMessage":' + _value(run.status_message)
+    if run.run_group_id:
+        text += ',"runGroup":' + _value(backend_arn(f"runGroup/{run.run_group_id}"))
+    priority = request.get("priority")
+    if priority is not None:
+        text += ',"priority":' + _value(priority)
+    if run.cache_id:
+        text += ',"runCache":' + _value(backend_arn(f"runCache/{run.cache_id}"))
+    if run.cache_behavior is not None:
+        text += ',"runCacheBehavior":' + _value(run.cache_behavior)
+    if run.retention_mode is not None:
+        text += ',"retentionMode":' + _value(run.retention_mode)
+    for key in _REQUESTED:
+        value = request.get(key)
         if value is not None:
             text += ',"' + key + '":' + _value(value)
-    return text + "}"
+    if run.version is not None:
+        text += ',"workflowVersion":' + _value(f"{workflow_arn}/version/{run.version.name}")
+    if run.source_run_id:
+        text += ',"run":' + _value(backend_arn(f"run/{run.source_run_id}"))
+    return text
+
+
+_REQUESTED = ("logLevel", "workflowOwnerId")
+"""Optional keys of the run record after ``retentionMode`` taken from the request as it is."""
 
 
 def _value(value: Any) -> str:
@@ -102,32 +142,13 @@ def _value(value: Any) -> str:
     return compact(value)
 
 
-def _run_metrics(run: Run) -> str:
-    """The run's ``metrics`` as compact JSON: the storage's, then ``runningSeconds``."""
-    running = (
-        (run.stop_time - run.start_time).total_seconds()
-        if run.start_time is not None and run.stop_time is not None
-        else 0.0
-    )
-    return _storage_metrics(run.storage_capacity or 1200, run.storage_type == "STATIC") + (
-        repr(round(running, 3)) + "}"
-    )
-
-
-@functools.lru_cache(maxsize=256)
-def _storage_metrics(size: int, static: bool) -> str:
-    """The opening of a run's ``metrics`` up to ``"runningSeconds":`` (what depends only
-    on its storage; floats are written as ``repr`` writes them, as ``json`` does)."""
-    capacity = float(size)
-    metrics: dict[str, Any] = {
-        "storageMaximumGiB": round(capacity * 0.14, 6),
-        "storageAverageGiB": round(capacity * 0.09, 6),
-    }
-    if static:
-        metrics["storageReservedGiB"] = capacity
-    metrics["runningSeconds"] = 0.0
-    text = compact(metrics)
-    return text[: -len("0.0}")]
+def _resource_digests(parameters: Any) -> str:
+    """``resourceDigests``: an ETag for each S3 URI among the parameters' values."""
+    if isinstance(parameters, dict):
+        for value in parameters.values():
+            if isinstance(value, str) and value.startswith("s3://"):
+                return compact(_digests(parameters))
+    return "{}"
 
 
 def _digests(parameters: Any) -> dict[str, str]:
@@ -149,6 +170,7 @@ def task_lines(run: Run, ends: list[TaskEnd], arn: Any) -> list[str]:
     (``_fixed``), what depends on the run once; a task created when the one before it
     stopped reuses that moment's text."""
     of_run = ',"run":' + quoted(run.arn) + ","
+    opening = '{"arn":' + quoted(arn("task/"))[:-1]  # escaped alone, each character is
     account, region = run.account_id, run.region
     lines = []
     last_stop, last_text = None, ""
@@ -156,8 +178,8 @@ def task_lines(run: Run, ends: list[TaskEnd], arn: Any) -> list[str]:
         template = task.template
         named, fixed, metrics = _fixed(template, account, region)
         head = (
-            '{"arn":'
-            + quoted(arn("task/" + task.id))
+            opening
+            + quoted(task.id)[1:]
             + ',"uuid":'
             + quoted(task.uuid)
             + named

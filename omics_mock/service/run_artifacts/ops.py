@@ -16,6 +16,7 @@ renders a run's items when asked (``items``). Events of other resources
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as _dt
 import functools
@@ -251,22 +252,21 @@ class RunArtifacts(Family):
         if written is not None and until < written:
             until = written
         rendered = render(self.context(trail, rules), written, until)
-        due, later, frontier = [], None, []
-        written_keys = trail.frontier
-        for item in rendered:
-            at = item[0]
-            if at > until:
-                later = at if later is None or at < later else later
-                continue
-            if at == until:
-                frontier.append(item[2])
-            if written is None or at > written or item[2] not in written_keys:
-                due.append(item)
+        ordered = order(rendered)
+        cut = bisect.bisect_right(ordered, until, key=_AT)
+        due = ordered[:cut] if cut < len(ordered) else ordered
+        later = ordered[cut][0] if cut < len(ordered) else None
+        frontier: tuple[str, ...] = ()
+        if cut and ordered[cut - 1][0] == until:  # the keys in the order they were rendered
+            frontier = tuple(item[2] for item in rendered if item[0] == until)
+        if written is not None:
+            written_keys = trail.frontier
+            due = [item for item in due if item[0] > written or item[2] not in written_keys]
         trail.written_at = until
-        trail.frontier = tuple(frontier)
+        trail.frontier = frontier
         if due:
             account, region = self.backend.account_id, self.backend.region
-            put_items(account, region, trail.run, order(due), envelopes if rules else None)
+            put_items(account, region, trail.run, due, envelopes if rules else None)
         upcoming = next_window_start(trail.run, until)
         if upcoming is not None and (later is None or upcoming < later):
             later = upcoming
@@ -281,6 +281,9 @@ class RunArtifacts(Family):
         trail.due = None
         self.note(trail)
 
+
+_AT = operator.itemgetter(0)
+"""An item's time."""
 
 _WHEN_SENT = operator.itemgetter(0, 1, 2)
 """An event's (at, run sequence, position)."""

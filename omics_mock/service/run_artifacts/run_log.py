@@ -38,10 +38,11 @@ def _opening(run_status: str, code: str) -> str:
     return f'{{"runStatus": {quoted(run_status)}, "logMessage": {quoted(code)}, "message": '
 
 
-def start_lines(run: Run, status: str) -> list[str]:
+def input_lines(run: Run, status: str) -> list[str]:
+    """RUNNING's lines about the run's inputs, after its first (none for other statuses)."""
     if status in ("PENDING", "STARTING"):
-        return list(_fixed_start_lines(status))
-    lines = list(_fixed_start_lines(status))
+        return []
+    lines = []
     for uri in _inputs(run):
         lines.append(entry(status, "IMPORTING_FILES", f"Importing your workflow run input: {uri}"))
         lines.append(
@@ -51,7 +52,7 @@ def start_lines(run: Run, status: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=8)
-def _fixed_start_lines(status: str) -> tuple[str, ...]:
+def fixed_start_lines(status: str) -> tuple[str, ...]:
     """The run-log lines of a run status before RUNNING, and RUNNING's first one (the
     same for every run)."""
     if status == "PENDING":

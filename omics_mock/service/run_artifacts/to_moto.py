@@ -9,7 +9,7 @@ from typing import Any
 from ..outside import logs, s3_writes
 from ..runs.model import Run
 from . import bus
-from .items import BusEvent, Item, LogEvent, S3Object, epoch_ms
+from .items import BusEvent, Item, LogEvent, S3Object
 
 TimedEnvelope = tuple[_dt.datetime, float, int, dict[str, Any]]
 """(at, run sequence, position, envelope): sorted, what EventBridge delivers in order
@@ -31,8 +31,8 @@ def put_items(
         payload = item[3]
         if type(payload) is LogEvent:
             at = item[0]
-            if at != last_at:  # equal moments have equal epoch milliseconds
-                last_at, last_ms = at, epoch_ms(at)
+            if at != last_at:  # equal moments have equal epoch milliseconds (``epoch_ms``)
+                last_at, last_ms = at, int(at.timestamp() * 1000)
             group, stream, message = payload
             if stream is not last_stream or group is not last_group:
                 key = (group, stream)

@@ -22,7 +22,7 @@ from .context import new_tuple as _new
 from .export import export_items
 from .items import RANK_END, RANK_START, RANK_TASKS, Item, LogEvent
 from .jsontext import quoted
-from .run_log import end_lines, start_lines, task_entry
+from .run_log import end_lines, fixed_start_lines, input_lines, task_entry
 
 Transitions = list[tuple[str, _dt.datetime]]
 
@@ -36,11 +36,9 @@ def render(ctx: RunContext, since: _dt.datetime | None, until: _dt.datetime) -> 
     events = ctx.events
     run_stream = f"run/{run.id}"
 
-    log = out.log
-
     def run_log(at: _dt.datetime, rank: int, key: str, text: str) -> None:
         if logs:
-            log(at, rank, "rl:" + key, run_stream, text)
+            out.log(at, rank, "rl:" + key, run_stream, text)
 
     for status, at in (
         ("PENDING", run.creation_time),
@@ -52,10 +50,7 @@ def render(ctx: RunContext, since: _dt.datetime | None, until: _dt.datetime) -> 
         if events:
             out.add(at, RANK_START, "ev:" + status, bus.run_event(run, status))
         if logs:
-            lines = start_lines(run, status)
-            keys = _line_keys(status, len(lines))
-            for key, text in zip(keys, lines, strict=True):
-                log(at, RANK_START, key, run_stream, text)
+            out.lines(at, RANK_START, run_stream, _keyed_start_lines(run, status))
     seen: dict[int, Transitions] = {}
     tasks = None
     if run.running_since is not None:
@@ -65,8 +60,8 @@ def render(ctx: RunContext, since: _dt.datetime | None, until: _dt.datetime) -> 
         at = run.stopping_since
         if events:
             out.add(at, RANK_END, "ev:STOPPING", bus.run_event(run, "STOPPING"))
-        for n, text in enumerate(end_lines(run, "STOPPING")):
-            run_log(at, RANK_END, f"STOPPING:{n}", text)
+        if logs:
+            out.lines(at, RANK_END, run_stream, _keyed_end_lines(run, "STOPPING"))
     if run.status in TERMINAL and run.stop_time is not None and out.wants(run.stop_time):
         _end(ctx, out, run_log, seen, tasks if until >= run.stop_time else None)
     if ctx.removed_at is not None and events:
@@ -132,21 +127,33 @@ def _task_plan(index: int, name: str) -> dict[str, tuple[str, str, tuple[str, st
     }
 
 
-@functools.lru_cache(maxsize=256)
-def _stream_keys(index: int, count: int) -> tuple[str, ...]:
-    """``tl<index>:<n>``: the keys of a task's own log lines."""
-    return tuple(f"tl{index}:{n}" for n in range(count))
+def _keyed_start_lines(run: Run, status: str) -> tuple[tuple[str, str], ...]:
+    """The run-log lines of a run status before its tasks, each with its key
+    (``rl:<status>:<n>``): the fixed ones, then RUNNING's about the run's inputs."""
+    fixed = _keyed(fixed_start_lines(status), status)
+    if status != "RUNNING":
+        return fixed
+    inputs = input_lines(run, status)
+    if not inputs:
+        return fixed
+    return fixed + tuple((f"rl:{status}:{n}", text) for n, text in enumerate(inputs, len(fixed)))
+
+
+def _keyed_end_lines(run: Run, status: str) -> tuple[tuple[str, str], ...]:
+    """The run-log lines of STOPPING or of the run's end, each with its key."""
+    return _keyed(tuple(end_lines(run, status)), status)
 
 
 @functools.lru_cache(maxsize=256)
-def _line_keys(status: str, count: int) -> tuple[str, ...]:
-    """``rl:<status>:<n>``: the keys of the run-log lines of a run status."""
-    return tuple(f"rl:{status}:{n}" for n in range(count))
+def _keyed(lines: tuple[str, ...], status: str) -> tuple[tuple[str, str], ...]:
+    """Run-log lines of a run status with their keys (``rl:<status>:<n>``)."""
+    return tuple((f"rl:{status}:{n}", text) for n, text in enumerate(lines))
 
 
 @functools.lru_cache(maxsize=256)
-def _manifest_key(n: int) -> str:
-    return f"mf:{n}"
+def _keys(prefix: str, count: int) -> tuple[str, ...]:
+    """``<prefix><n>`` for each of ``count`` lines."""
+    return tuple(f"{prefix}{n}" for n in range(count))
 
 
 _STATUSES = ("PENDING", "STARTING", "RUNNING", "STOPPING", "COMPLETED", "FAILED", "CANCELLED")
@@ -167,12 +174,16 @@ def _task_stream(ctx: RunContext, out: Collector, task: Task, transitions: Trans
     lines = content.task_lines(ctx.script, name, task.id, task.template)
     if final == FAILED:
         lines += content.failure_lines(run, ctx.script, name)
-    add = out.items.append
-    keys = _stream_keys(task.index, len(lines))
     if lines:
+        keys = _stream_keys(task.index, len(lines))
         out.log(running_at, RANK_TASKS, keys[0], stream, lines[0])
-    for key, text in zip(keys[1:], lines[1:], strict=True):
-        add(_new(Item, (stop, RANK_TASKS, key, _new(LogEvent, (LOG_GROUP, stream, text)))))
+        out.lines(stop, RANK_TASKS, stream, zip(keys[1:], lines[1:], strict=True))
+
+
+@functools.lru_cache(maxsize=256)
+def _stream_keys(index: int, count: int) -> tuple[str, ...]:
+    """``tl<index>:<n>``: the keys of a task's own log lines."""
+    return _keys(f"tl{index}:", count)
 
 
 def _running_at(transitions: Transitions) -> _dt.datetime | None:
@@ -231,9 +242,7 @@ def _end(
         stream = f"manifest/run/{run.id}/{run.uuid}"
         lines = [manifest.run_line(run, run.workflow.arn, ctx.arn, ctx.declared.parameter_template)]
         lines += manifest.task_lines(run, ends, ctx.arn)
-        for n, text in enumerate(lines):
-            out.log(at, RANK_END, _manifest_key(n), stream, text)
-    for n, text in enumerate(end_lines(run, run.status)):
-        run_log(at, RANK_END, f"{run.status}:{n}", text)
+        out.lines(at, RANK_END, stream, zip(_keys("mf:", len(lines)), lines, strict=True))
+        out.lines(at, RANK_END, f"run/{run.id}", _keyed_end_lines(run, run.status))
     if ctx.events:
         out.add(at, RANK_END, f"ev:{run.status}", bus.run_event(run, run.status))

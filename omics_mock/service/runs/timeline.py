@@ -49,6 +49,13 @@ def task_windows(run: Run) -> list[tuple[int, _dt.datetime, _dt.datetime]]:
 
 def tasks_at(run: Run, now: _dt.datetime, ids: IdAllocator) -> list[Task]:
     """The run's tasks that exist at ``now`` (IDs drawn from ``ids`` as tasks appear)."""
+    if len(run.tasks) < len(run.templates):  # else every task has appeared
+        _appear(run, now, ids)
+    return [task for task in run.tasks if task.window_start <= now]
+
+
+def _appear(run: Run, now: _dt.datetime, ids: IdAllocator) -> None:
+    """Add the run's tasks that have appeared by ``now`` and are not in ``run.tasks``."""
     for index, start, end in task_windows(run):
         if index < len(run.tasks):
             continue
@@ -69,7 +76,6 @@ def tasks_at(run: Run, now: _dt.datetime, ids: IdAllocator) -> list[Task]:
                 cache_s3_uri=hit,
             )
         )
-    return [task for task in run.tasks if task.window_start <= now]
 
 
 def task_status(
