@@ -201,6 +201,33 @@ def test_a_large_hand_over_leaves_the_collector_as_it_was(
     assert seen == [False] * len(runs)  # paused while the runs were written
 
 
+def test_a_large_hand_over_leaves_what_others_froze_frozen(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large hand-over moves what it made to the oldest generation (freeze, unfreeze),
+    but not while anything is frozen: unfreezing would release that too."""
+    from omics_mock.service.run_artifacts import ops
+
+    m, session, workflow = world
+    monkeypatch.setattr(ops, "GC_PAUSE_RUNS", 1)
+    start(session, workflow)
+    m.clock.advance(hours=1)
+    marker: list[Any] = []
+    gc.freeze()
+    try:
+        assert not any(o is marker for o in gc.get_objects())  # frozen objects are not listed
+        m.artifacts.flush()
+        assert not any(o is marker for o in gc.get_objects())
+        assert run_streams()
+    finally:
+        gc.unfreeze()
+    assert any(o is marker for o in gc.get_objects())
+    start(session, workflow)
+    m.clock.advance(hours=1)
+    m.artifacts.flush()
+    assert gc.get_freeze_count() == 0
+
+
 def test_a_snapshot_hands_over_first(world: Any) -> None:
     m, session, workflow = world
     run = start(session, workflow)

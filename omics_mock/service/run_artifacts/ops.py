@@ -47,8 +47,9 @@ from .to_moto import TimedEnvelope, put_items
 from .trail import next_window_start, render
 
 GC_PAUSE_RUNS = 1000
-"""A hand-over of at least this many runs pauses the cyclic GC: what it makes stays
-in moto, and walking it again and again as it grows would cost more than the writing."""
+"""A hand-over of at least this many runs pauses the cyclic GC and moves what it made to
+the oldest generation (``gc_paused(kept=True)``): it stays in moto, and walking it again
+and again as it grows would cost more than the writing."""
 
 
 class Trail:
@@ -226,7 +227,7 @@ class RunArtifacts(Family):
         now = self.backend.clock.now()
         rules = eventbridge.rules(account, region)
         envelopes: list[TimedEnvelope] = []
-        with gc_paused(len(noted) >= GC_PAUSE_RUNS):
+        with gc_paused(len(noted) >= GC_PAUSE_RUNS, kept=True):
             for trail in noted.values():
                 self.write(trail, now, rules, envelopes)
             if rules:
