@@ -228,6 +228,22 @@ def test_a_large_hand_over_leaves_what_others_froze_frozen(
     assert gc.get_freeze_count() == 0
 
 
+def test_what_runs_did_while_every_artefact_was_off_is_never_written(world: Any) -> None:
+    m, session, workflow = world
+    for kind in ("outputs", "logs", "events", "cache_entries"):
+        setattr(m.settings.artifacts, kind, False)
+    quiet = start(session, workflow)
+    m.clock.advance(hours=1)
+    m.artifacts.flush()
+    assert run_streams() == []
+    m.settings.artifacts.logs = True
+    loud = start(session, workflow)
+    m.clock.advance(hours=1)
+    m.artifacts.flush()
+    streams = run_streams()
+    assert f"run/{loud}" in streams and not any(quiet in name for name in streams)
+
+
 def test_a_snapshot_hands_over_first(world: Any) -> None:
     m, session, workflow = world
     run = start(session, workflow)

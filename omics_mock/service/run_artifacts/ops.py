@@ -137,7 +137,7 @@ class RunArtifacts(Family):
             if cache is not None:
                 cache_stream = f"runCache/{cache.id}/{cache.uuid}"
         trail = self.trails[run.id] = self._open[run.id] = Trail(run, script, cache_stream)
-        self.note(trail)
+        self.note(trail, event.at)
 
     @reacts_to(RunStatusChanged)
     def status_changed(self, event: RunStatusChanged) -> None:
@@ -151,7 +151,7 @@ class RunArtifacts(Family):
             )
         trail = self.trails.get(run.id)
         if trail is not None:
-            self.note(trail)
+            self.note(trail, event.at)
         if run.status in TERMINAL and not moto_is_active():
             self._open.pop(run.id, None)
 
@@ -160,7 +160,7 @@ class RunArtifacts(Family):
         trail = self.trails.get(event.run.id)
         if trail is not None and trail.removed_at is None:
             trail.removed_at = event.at
-            self.note(trail)
+            self.note(trail, event.at)
 
     @reacts_to(ExportVeto)
     def check_output_bucket(self, question: ExportVeto) -> tuple[str, str] | None:
@@ -207,10 +207,20 @@ class RunArtifacts(Family):
 
     # -- handing over to moto ------------------------------------------------------------------
 
-    def note(self, trail: Trail) -> None:
-        """The run has items due that moto lacks: they are written at the next hand-over."""
-        if moto_is_active():
+    def note(self, trail: Trail, at: _dt.datetime) -> None:
+        """The run has items due by ``at`` that moto lacks: they are written at the next
+        hand-over. With every kind of artefact off, nothing is ever due: the run counts
+        as written up to ``at`` (nothing is rendered for it)."""
+        if not moto_is_active():
+            return
+        wanted = self.backend.settings.artifacts
+        if wanted.outputs or wanted.logs or wanted.events or wanted.cache_entries:
             self._noted[trail.run.id] = trail
+            return
+        if trail.written_at is None or trail.written_at < at:
+            trail.written_at, trail.frontier = at, ()
+        if trail.run.status in TERMINAL:
+            self._open.pop(trail.run.id, None)
 
     @reacts_to(OutsideRead)
     def hand_over(self, _: OutsideRead | None = None) -> None:
@@ -280,7 +290,7 @@ class RunArtifacts(Family):
 
     def _come_back(self, trail: Trail, at: _dt.datetime) -> None:
         trail.due = None
-        self.note(trail)
+        self.note(trail, at)
 
 
 _AT = operator.itemgetter(0)
