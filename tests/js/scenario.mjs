@@ -60,6 +60,9 @@ const run = await omics.send(
     requestId: "js-run-1",
   }),
 );
+seen.startAnswer = run.status;
+// Virtual time runs 600 times faster than real time here: under load, the run may
+// have left PENDING by the time GetRun arrives.
 seen.started = (await omics.send(new GetRunCommand({ id: run.id }))).status;
 // The waiter polls at once, then every minDelay seconds: one real second is ten
 // virtual minutes at --time-scale 600, longer than the whole run.
