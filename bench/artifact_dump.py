@@ -21,7 +21,7 @@ import sys
 import zipfile
 from typing import Any
 
-from tests.artifacts_world import BUCKET, DEFINITIONS, OUT  # the suite's definitions
+from tests.artifacts_world import BUCKET, DEFINITIONS, OUT, start_request  # the suite's world
 
 ROLE = "arn:aws:iam::123456789012:role/omics-dump"
 
@@ -61,15 +61,7 @@ def scenario() -> dict[str, Any]:
 
 
 def _start(omics: Any, workflow: str, **more: Any) -> dict[str, Any]:
-    request: dict[str, Any] = {
-        "workflowId": workflow,
-        "roleArn": ROLE,
-        "outputUri": OUT,
-        "name": "sample-1",
-        "parameters": {"sample": "s3://omics-in/sample.fq"},
-    }
-    request.update(more)
-    return dict(omics.start_run(**request))
+    return dict(omics.start_run(**start_request(workflow, roleArn=ROLE, **more)))
 
 
 def _drive(m: Any, omics: Any) -> None:

@@ -85,6 +85,19 @@ DEFINITIONS = {
 }
 
 
+def start_request(workflow_id: str, **overrides: Any) -> dict[str, Any]:
+    """StartRun's parameters for one sample of the world's workflows (``overrides`` win)."""
+    request: dict[str, Any] = {
+        "workflowId": workflow_id,
+        "roleArn": ROLE,
+        "outputUri": OUT,
+        "name": "sample-1",
+        "parameters": {"sample": "s3://omics-in/sample.fq"},
+    }
+    request.update(overrides)
+    return request
+
+
 def moto_session() -> Any:
     """A boto3 session made while moto is active (moto hooks sessions made after it starts),
     with credentials that never leave the process."""
@@ -113,15 +126,7 @@ class World(abc.ABC):
         return str(created["id"])
 
     def start(self, workflow_id: str, **overrides: Any) -> dict[str, Any]:
-        request: dict[str, Any] = {
-            "workflowId": workflow_id,
-            "roleArn": ROLE,
-            "outputUri": OUT,
-            "name": "sample-1",
-            "parameters": {"sample": "s3://omics-in/sample.fq"},
-        }
-        request.update(overrides)
-        run = self.omics.start_run(**request)
+        run = self.omics.start_run(**start_request(workflow_id, **overrides))
         return dict(self.omics.get_run(id=run["id"]))
 
     def finish(self, minutes: float = 60) -> None:

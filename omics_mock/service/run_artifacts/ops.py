@@ -223,7 +223,7 @@ class RunArtifacts(Family):
             self._open.pop(trail.run.id, None)
 
     @reacts_to(OutsideRead)
-    def hand_over(self, _: OutsideRead | None = None) -> None:
+    def hand_over(self, _: OutsideRead) -> None:
         """Write into moto what is due by now and moto lacks: each noted run's objects and
         log events, run after run, then every event (runs' and other resources'), sorted
         as the control API's ``events`` view lists them, each after the outputs and logs."""
