@@ -189,7 +189,7 @@ def test_a_large_hand_over_leaves_the_collector_as_it_was(
     runs = [start(session, workflow) for _ in range(3)]
     m.clock.advance(hours=1)
     seen: list[bool] = []
-    monkeypatch.setattr(ops, "put_items", _spy(ops.put_items, seen))
+    monkeypatch.setattr(ops.MotoWriter, "put", _spy(ops.MotoWriter.put, seen))
     was = gc.isenabled()
     (gc.enable if enabled else gc.disable)()
     try:

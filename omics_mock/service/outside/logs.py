@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import types
 from collections.abc import Mapping
 from typing import Any
 
 from . import moto_backends
+from .fingerprint import names_match
 
 Batch = list[tuple[int, str]]
 """A stream's events: (epoch milliseconds, message), in order."""
@@ -77,38 +77,50 @@ _PUT_NAMES = frozenset(
 )
 
 
-def put_streams(account: str, region: str, by_stream: Mapping[tuple[str, str], Batch]) -> None:
-    """Append each stream's events, stream after stream, creating groups and streams as
-    needed."""
-    if not by_stream:
-        return
-    backend = moto_backends.logs(account, region)
-    if backend is None:
-        return
-    groups = backend.groups
-    bulk = _bulk()
-    now: _dt.datetime | None = None
-    ingestion = 0
-    for (group, stream), batch in by_stream.items():
-        log_group = groups.get(group)
-        if log_group is None:
-            backend.create_log_group(group, {})
-            log_group = groups[group]
-            log_group.creation_time = _naive(batch[0][0])
-        streams = log_group.streams
-        log_stream = streams.get(stream)
-        if bulk is None or log_group.subscription_filters:
+class Streams:
+    """Appends log events to moto's CloudWatch Logs for one account and Region (the real
+    clock, for moto's ingestion time, read once)."""
+
+    def __init__(self, account: str, region: str) -> None:
+        self._backend = moto_backends.logs(account, region)
+        self._bulk = _bulk()
+        self._now: tuple[_dt.datetime, int] | None = None
+
+    def put(self, by_stream: Mapping[tuple[str, str], Batch]) -> None:
+        """Append each stream's events, stream after stream, creating groups and streams
+        as needed."""
+        backend = self._backend
+        if backend is None or not by_stream:
+            return
+        groups = backend.groups
+        bulk = self._bulk
+        for (group, stream), batch in by_stream.items():
+            log_group = groups.get(group)
+            if log_group is None:
+                backend.create_log_group(group, {})
+                log_group = groups[group]
+                log_group.creation_time = _naive(batch[0][0])
+            streams = log_group.streams
+            log_stream = streams.get(stream)
+            if bulk is None or log_group.subscription_filters:
+                if log_stream is None:
+                    log_group.create_log_stream(stream)
+                    log_stream = streams[stream]
+                    log_stream.creation_time = _naive(batch[0][0])
+                events = [{"timestamp": ms, "message": text} for ms, text in batch]
+                log_stream.put_log_events(events)
+                continue
+            now = self._now
+            if now is None:
+                now = self._now = bulk.now()
             if log_stream is None:
-                log_group.create_log_stream(stream)
-                log_stream = streams[stream]
-                log_stream.creation_time = _naive(batch[0][0])
-            log_stream.put_log_events([{"timestamp": ms, "message": text} for ms, text in batch])
-            continue
-        if now is None:
-            now, ingestion = bulk.now()
-        if log_stream is None:
-            log_stream = streams[stream] = bulk.new_stream(log_group, stream, batch[0][0])
-        bulk.append(log_stream, batch, now, ingestion)
+                log_stream = streams[stream] = bulk.new_stream(log_group, stream, batch[0][0])
+            bulk.append(log_stream, batch, now[0], now[1])
+
+
+def put_streams(account: str, region: str, by_stream: Mapping[tuple[str, str], Batch]) -> None:
+    """Append each stream's events (``Streams.put``, once)."""
+    Streams(account, region).put(by_stream)
 
 
 _EPOCH = _dt.datetime(1970, 1, 1)
@@ -117,15 +129,6 @@ _EPOCH = _dt.datetime(1970, 1, 1)
 def _naive(milliseconds: int) -> _dt.datetime:
     """moto keeps naive UTC datetimes."""
     return _EPOCH + _dt.timedelta(milliseconds=milliseconds)
-
-
-def _names(code: types.CodeType) -> frozenset[str]:
-    """Every name a function's code (and the code nested in it) uses."""
-    found = set(code.co_names)
-    for constant in code.co_consts:
-        if isinstance(constant, types.CodeType):
-            found |= _names(constant)
-    return frozenset(found)
 
 
 class _Bulk:
@@ -214,8 +217,7 @@ def _bulk() -> _Bulk | None:
         (models.LogStream, "put_log_events"): _PUT_NAMES,
     }
     for (cls, name), names in expected.items():
-        function = cls.__dict__.get(name)
-        if not isinstance(function, types.FunctionType) or _names(function.__code__) != names:
+        if not names_match(cls.__dict__.get(name), names):
             return None  # pragma: no cover - another moto
     for cls, counter in ((models.LogEvent, "_event_id"), (models.LogStream, "_log_ids")):
         if not isinstance(getattr(cls, counter, None), int):

@@ -1,5 +1,5 @@
-"""Objects a run writes, put into moto's S3 (``s3_writes.put``), and whether a bucket
-exists there (a run cannot export to a bucket that does not)."""
+"""Objects a run writes, put into moto's S3 (``Objects``), and whether a bucket exists
+there (a run cannot export to a bucket that does not)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 from collections.abc import Iterable
 
 from . import moto_backends
+from .s3_bulk import Keys, keys_for
 
 logger = logging.getLogger("omics_mock")
 
@@ -23,14 +24,48 @@ def bucket_exists(account: str, region: str, bucket: str) -> bool:
     return True
 
 
+class Objects:
+    """Puts objects into moto's S3 for one account and Region, plain buckets in bulk
+    (``s3_bulk``); ``close`` when done."""
+
+    def __init__(self, account: str, region: str) -> None:
+        self._backend = moto_backends.s3(account, region)
+        self._makers: dict[str, Keys | None] = {}
+
+    def put(self, objects: Iterable[tuple[str, str, bytes]]) -> None:
+        """Put ``(bucket, key, body)`` objects; one that cannot be written is skipped and
+        logged (as the service's export would leave it out)."""
+        backend = self._backend
+        if backend is None:
+            return
+        makers = self._makers
+        for bucket, key, body in objects:
+            if bucket in makers:
+                maker = makers[bucket]
+            else:
+                try:
+                    maker = makers[bucket] = keys_for(backend, bucket)
+                except Exception:  # a missing bucket: moto's put_object says why, below
+                    maker = makers[bucket] = None
+            try:
+                if maker is not None:
+                    maker.put(key, body)
+                else:
+                    backend.put_object(bucket, key, body)
+            except Exception as error:  # a bucket deleted meanwhile, a lock, a policy
+                logger.warning("omics-mock: could not write s3://%s/%s: %s", bucket, key, error)
+
+    def close(self) -> None:
+        for maker in self._makers.values():
+            if maker is not None:
+                maker.close()
+        self._makers.clear()
+
+
 def put(account: str, region: str, objects: Iterable[tuple[str, str, bytes]]) -> None:
-    """Put ``(bucket, key, body)`` objects; one that cannot be written is skipped and logged
-    (as the service's export would leave it out)."""
-    backend = moto_backends.s3(account, region)
-    if backend is None:
-        return
-    for bucket, key, body in objects:
-        try:
-            backend.put_object(bucket, key, body)
-        except Exception as error:  # a bucket deleted meanwhile, a lock, a policy
-            logger.warning("omics-mock: could not write s3://%s/%s: %s", bucket, key, error)
+    """Put ``(bucket, key, body)`` objects (``Objects.put``, once)."""
+    writer = Objects(account, region)
+    try:
+        writer.put(objects)
+    finally:
+        writer.close()

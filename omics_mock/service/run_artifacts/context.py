@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from ..kernel.ids import IdAllocator
 from ..kernel.settings import Artifacts
@@ -37,6 +37,23 @@ class RunContext:
 
     def __post_init__(self) -> None:
         self.logs = self.settings.logs and self.run.log_level != "OFF"
+
+
+class Sink(Protocol):
+    """Where rendering puts a run's items: ``Collector`` keeps them as items (the control
+    API's views), ``batches.Batches`` groups them for moto as they come."""
+
+    since: _dt.datetime | None
+
+    def wants(self, at: _dt.datetime) -> bool: ...
+
+    def add(self, at: _dt.datetime, rank: int, key: str, payload: Payload) -> None: ...
+
+    def log(self, at: _dt.datetime, rank: int, key: str, stream: str, text: str) -> None: ...
+
+    def lines(
+        self, at: _dt.datetime, rank: int, stream: str, keyed: Iterable[tuple[str, str]]
+    ) -> None: ...
 
 
 class Collector:

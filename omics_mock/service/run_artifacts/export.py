@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..runs.model import CANCELLED, COMPLETED, FAILED, Run
 from . import content
-from .context import Collector, RunContext, RunLog
+from .context import RunContext, RunLog, Sink
 from .items import RANK_END, S3Object
 from .jsontext import indented, quoted
 from .manifest import TaskEnd
@@ -30,7 +30,7 @@ def split_s3(uri: str) -> tuple[str, str]:
     return bucket, prefix.strip("/")
 
 
-def export_items(ctx: RunContext, out: Collector, ends: list[TaskEnd], run_log: RunLog) -> None:
+def export_items(ctx: RunContext, out: Sink, ends: list[TaskEnd], run_log: RunLog) -> None:
     run = ctx.run
     at = run.stop_time
     assert at is not None
@@ -97,7 +97,7 @@ def _engine_log(ctx: RunContext, ends: list[TaskEnd]) -> list[str]:
     return lines
 
 
-def _cache_entries(ctx: RunContext, out: Collector, ends: list[TaskEnd]) -> None:
+def _cache_entries(ctx: RunContext, out: Sink, ends: list[TaskEnd]) -> None:
     run = ctx.run
     at = run.stop_time
     assert at is not None and run.cache_entries is not None

@@ -16,7 +16,6 @@ renders a run's items when asked (``items``). Events of other resources
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import datetime as _dt
 import functools
@@ -36,6 +35,7 @@ from ..runs.events import ExportVeto, RunRemoved, RunStatusChanged, RunSubmitted
 from ..runs.model import TERMINAL, Run
 from ..workflows.events import WorkflowStatusChanged
 from . import bus
+from .batches import Batches
 from .context import RunContext
 from .declared import Declared, declared_outputs
 from .export import EXPORT_FAILED, EXPORT_FAILED_MESSAGE, has_engine_stream, split_s3
@@ -43,8 +43,8 @@ from .items import BusEvent, Item, order
 from .journal import Journal, JournalEntry
 from .jsontext import compact
 from .script import ArtifactSteering, Script
-from .to_moto import TimedEnvelope, put_items
-from .trail import next_window_start, render
+from .to_moto import MotoWriter, TimedEnvelope
+from .trail import next_window_start, render, render_into
 
 GC_PAUSE_RUNS = 1000
 """A hand-over of at least this many runs pauses the cyclic GC and moves what it made to
@@ -237,9 +237,13 @@ class RunArtifacts(Family):
         now = self.backend.clock.now()
         rules = eventbridge.rules(account, region)
         envelopes: list[TimedEnvelope] = []
+        writer = MotoWriter(account, region)
         with gc_paused(len(noted) >= GC_PAUSE_RUNS, kept=True):
-            for trail in noted.values():
-                self.write(trail, now, rules, envelopes)
+            try:
+                for trail in noted.values():
+                    self.write(trail, now, rules, envelopes, writer)
+            finally:
+                writer.close()
             if rules:
                 for position, entry in enumerate(announced):
                     envelope = bus.envelope(entry.event, entry.at, account, region, entry.seed)
@@ -253,6 +257,7 @@ class RunArtifacts(Family):
         until: _dt.datetime,
         rules: list[Any],
         envelopes: list[TimedEnvelope],
+        writer: MotoWriter,
     ) -> None:
         """Write the run's items due by ``until`` that moto does not have yet (its events
         to ``envelopes``, when a rule could take them); come back when the next is due."""
@@ -262,22 +267,12 @@ class RunArtifacts(Family):
         written = trail.written_at
         if written is not None and until < written:
             until = written
-        rendered = render(self.context(trail, rules), written, until)
-        ordered = order(rendered)
-        cut = bisect.bisect_right(ordered, until, key=_AT)
-        due = ordered[:cut] if cut < len(ordered) else ordered
-        later = ordered[cut][0] if cut < len(ordered) else None
-        frontier: tuple[str, ...] = ()
-        if cut and ordered[cut - 1][0] == until:  # the keys in the order they were rendered
-            frontier = tuple(item[2] for item in rendered if item[0] == until)
-        if written is not None:
-            written_keys = trail.frontier
-            due = [item for item in due if item[0] > written or item[2] not in written_keys]
+        due = Batches(written, trail.frontier, until)
+        render_into(self.context(trail, rules), due, until)
         trail.written_at = until
-        trail.frontier = frontier
-        if due:
-            account, region = self.backend.account_id, self.backend.region
-            put_items(account, region, trail.run, due, envelopes if rules else None)
+        trail.frontier = tuple(due.frontier)
+        writer.put(trail.run, due, envelopes if rules else None)
+        later = due.later
         upcoming = next_window_start(trail.run, until)
         if upcoming is not None and (later is None or upcoming < later):
             later = upcoming
@@ -292,9 +287,6 @@ class RunArtifacts(Family):
         trail.due = None
         self.note(trail, at)
 
-
-_AT = operator.itemgetter(0)
-"""An item's time."""
 
 _WHEN_SENT = operator.itemgetter(0, 1, 2)
 """An event's (at, run sequence, position)."""

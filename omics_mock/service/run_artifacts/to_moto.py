@@ -1,4 +1,4 @@
-"""A run's due items put into moto: objects and log events at once, bus events kept for
+"""Runs' due items put into moto: objects and log events at once, bus events kept for
 the caller, who delivers every run's events together, in time order."""
 
 from __future__ import annotations
@@ -7,47 +7,61 @@ import datetime as _dt
 from typing import Any
 
 from ..outside import logs, s3_writes
-from ..runs.model import Run
+from ..runs.model import LOG_GROUP, Run
 from . import bus
-from .items import BusEvent, Item, LogEvent, S3Object
+from .batches import Batches, LineEntry
 
 TimedEnvelope = tuple[_dt.datetime, float, int, dict[str, Any]]
 """(at, run sequence, position, envelope): sorted, what EventBridge delivers in order
-(the control API's ``events`` view sorts its events the same way)."""
+(the control API's ``events`` view sorts its events the same way). A run's events at one
+moment are in the order of their rank, then of their rendering (``rank * _RANKED + seq``)."""
+
+_RANKED = 1 << 32
+"""More than the items a run renders: a rank's positions come after the rank before's."""
 
 
-def put_items(
-    account: str, region: str, run: Run, items: list[Item], envelopes: list[TimedEnvelope] | None
-) -> None:
-    """Put the run's items (in order) into moto: objects, then log events (one append per
-    stream, in the order the streams first appear); bus events go to ``envelopes`` (none
-    when ``None``: no rule could take them)."""
-    objects: list[S3Object] = []
-    streams: dict[tuple[str, str], logs.Batch] = {}
+class MotoWriter:
+    """Puts runs' items into moto's S3 and CloudWatch Logs of one account and Region
+    during one hand-over (moto's backends found once); ``close`` when done."""
+
+    def __init__(self, account: str, region: str) -> None:
+        self.account, self.region = account, region
+        self._objects = s3_writes.Objects(account, region)
+        self._streams = logs.Streams(account, region)
+
+    def put(self, run: Run, due: Batches, envelopes: list[TimedEnvelope] | None) -> None:
+        """Put the run's due items into moto: objects, then log events (one append per
+        stream, streams in the order of their first event); bus events go to
+        ``envelopes`` (none when ``None``: no rule could take them)."""
+        if due.objects:
+            objects = sorted(due.objects)
+            self._objects.put([entry[3] for entry in objects])
+        if due.streams:
+            streams = [(sorted(lines), name) for name, lines in due.streams.items()]
+            streams.sort(key=_first_line)
+            self._streams.put({(LOG_GROUP, name): _timed(lines) for lines, name in streams})
+        if envelopes is not None and due.events:
+            sequence, seed = run.sequence, run.uuid + "/"
+            account, region = self.account, self.region
+            for at, rank, seq, key, event in due.events:
+                envelope = bus.envelope(event, at, account, region, seed + key)
+                envelopes.append((at, sequence, rank * _RANKED + seq, envelope))
+
+    def close(self) -> None:
+        self._objects.close()
+
+
+def _first_line(stream: tuple[list[LineEntry], str]) -> LineEntry:
+    """A sorted stream's first event (when, rank and order), which orders the streams."""
+    return stream[0][0]
+
+
+def _timed(lines: list[LineEntry]) -> logs.Batch:
+    """(epoch milliseconds, message) of each event, in order."""
+    batch: logs.Batch = []
     last_at, last_ms = None, 0
-    last_group, last_stream, batch = None, None, []
-    sequence = run.sequence
-    for position, item in enumerate(items):
-        payload = item[3]
-        if type(payload) is LogEvent:
-            at = item[0]
-            if at != last_at:  # equal moments have equal epoch milliseconds (``epoch_ms``)
-                last_at, last_ms = at, int(at.timestamp() * 1000)
-            group, stream, message = payload
-            if stream is not last_stream or group is not last_group:
-                key = (group, stream)
-                found = streams.get(key)
-                if found is None:
-                    found = streams[key] = []
-                batch, last_group, last_stream = found, group, stream
-            batch.append((last_ms, message))
-        elif type(payload) is S3Object:
-            objects.append(payload)
-        elif envelopes is not None and isinstance(payload, BusEvent):
-            seed = f"{run.uuid}/{item[2]}"
-            envelope = bus.envelope(payload, item[0], account, region, seed)
-            envelopes.append((item[0], sequence, position, envelope))
-    if objects:
-        s3_writes.put(account, region, objects)
-    if streams:
-        logs.put_streams(account, region, streams)
+    for at, _, _, message in lines:
+        if at != last_at:  # equal moments have equal epoch milliseconds (``epoch_ms``)
+            last_at, last_ms = at, int(at.timestamp() * 1000)
+        batch.append((last_ms, message))
+    return batch

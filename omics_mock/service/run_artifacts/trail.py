@@ -13,14 +13,13 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 
-from ..runs.model import FAILED, LOG_GROUP, TERMINAL, Run
+from ..runs.model import FAILED, TERMINAL, Run
 from ..runs.tasks import Task
 from ..runs.timeline import task_transitions, task_windows, tasks_at
 from . import bus, content, manifest
-from .context import Collector, RunContext, RunLog
-from .context import new_tuple as _new
+from .context import Collector, RunContext, RunLog, Sink
 from .export import export_items
-from .items import RANK_END, RANK_START, RANK_TASKS, Item, LogEvent
+from .items import RANK_END, RANK_START, RANK_TASKS, Item
 from .jsontext import quoted
 from .run_log import end_lines, fixed_start_lines, input_lines, task_entry
 
@@ -30,8 +29,15 @@ Transitions = list[tuple[str, _dt.datetime]]
 def render(ctx: RunContext, since: _dt.datetime | None, until: _dt.datetime) -> list[Item]:
     """The run's items due at or after ``since`` (all when ``None``), with the planned
     future of the tasks that have appeared by ``until``; not sorted (``items.order``)."""
-    run = ctx.run
     out = Collector(since)
+    render_into(ctx, out, until)
+    return out.items
+
+
+def render_into(ctx: RunContext, out: Sink, until: _dt.datetime) -> None:
+    """Put the run's items due at or after ``out.since`` into ``out``, with the planned
+    future of the tasks that have appeared by ``until``, in no particular order."""
+    run = ctx.run
     logs = ctx.logs
     events = ctx.events
     run_stream = f"run/{run.id}"
@@ -66,7 +72,6 @@ def render(ctx: RunContext, since: _dt.datetime | None, until: _dt.datetime) -> 
         _end(ctx, out, run_log, seen, tasks if until >= run.stop_time else None)
     if ctx.removed_at is not None and events:
         out.add(ctx.removed_at, RANK_END, "ev:DELETED", bus.run_event(run, "DELETED"))
-    return out.items
 
 
 def next_window_start(run: Run, after: _dt.datetime) -> _dt.datetime | None:
@@ -80,15 +85,13 @@ def next_window_start(run: Run, after: _dt.datetime) -> _dt.datetime | None:
     return None
 
 
-def _tasks(
-    ctx: RunContext, out: Collector, tasks: list[Task], seen: dict[int, Transitions]
-) -> None:
+def _tasks(ctx: RunContext, out: Sink, tasks: list[Task], seen: dict[int, Transitions]) -> None:
     """Each task's moments (in the run log, and as events) and its own log and cache line
     (``tasks``: those that have appeared by the rendering's ``until``)."""
     run = ctx.run
     events, logs = ctx.events, ctx.logs
     since = out.since
-    add = out.items.append
+    add, log = out.add, out.log
     run_stream = f"run/{run.id}"
     for task in tasks:
         if since is not None and task.window_end < since:
@@ -104,11 +107,9 @@ def _tasks(
                 continue
             event_key, line_key, around = plan[status]
             if events:
-                add(_new(Item, (at, RANK_TASKS, event_key, bus.task_event(run, arn, status))))
+                add(at, RANK_TASKS, event_key, bus.task_event(run, arn, status))
             if logs and around is not None:
-                text = around[0] + task_id + around[1]
-                line = _new(LogEvent, (LOG_GROUP, run_stream, text))
-                add(_new(Item, (at, RANK_TASKS, line_key, line)))
+                log(at, RANK_TASKS, line_key, run_stream, around[0] + task_id + around[1])
         if logs and ctx.cache_stream is not None and out.wants(task.window_start):
             text = _cache_line(run, task)
             out.log(task.window_start, RANK_TASKS, f"cache:t{task.index}", ctx.cache_stream, text)
@@ -159,7 +160,7 @@ def _keys(prefix: str, count: int) -> tuple[str, ...]:
 _STATUSES = ("PENDING", "STARTING", "RUNNING", "STOPPING", "COMPLETED", "FAILED", "CANCELLED")
 
 
-def _task_stream(ctx: RunContext, out: Collector, task: Task, transitions: Transitions) -> None:
+def _task_stream(ctx: RunContext, out: Sink, task: Task, transitions: Transitions) -> None:
     """The task's own log: its first line when it starts running, the others (and, for a
     failed task, the failure lines) when it stops (lines are known once it has run)."""
     final, stop = transitions[-1]
@@ -220,7 +221,7 @@ def task_ends(
 
 def _end(
     ctx: RunContext,
-    out: Collector,
+    out: Sink,
     run_log: RunLog,
     seen: dict[int, Transitions],
     appeared: list[Task] | None,
