@@ -53,6 +53,10 @@ def test_a_bulk_object_is_what_moto_makes(s3: Any) -> None:
     assert bulk in type(bulk).instances_tracked  # moto's reset sees it
     for shared in ("_metadata", "acl", "_value_buffer", "lock", "_transitions"):
         assert getattr(bulk, shared) is not getattr(by_moto, shared)
+    other = _moto_key("plain-bucket", "bulk/b")
+    assert bulk._value_buffer is not other._value_buffer and bulk._metadata is not other._metadata
+    assert bulk._value_buffer._file is not other._value_buffer._file
+    assert bulk._value_buffer.tell() == 5 == by_moto._value_buffer.tell()
     assert _moto_key("plain-bucket", "bulk/b").value == b""
 
     def seen(key: str) -> dict[str, Any]:
@@ -120,3 +124,19 @@ def test_an_object_for_a_missing_bucket_is_left_out_and_logged(
         _put([("no-such-bucket", "k", b"x"), ("plain-bucket", "k", b"y")])
     assert "could not write s3://no-such-bucket/k" in caplog.text
     assert s3.get_object(Bucket="plain-bucket", Key="k")["Body"].read() == b"y"
+
+
+def test_when_the_bulk_maker_fails_moto_puts_the_object(
+    s3: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from omics_mock.service.outside import s3_bulk
+
+    def broken(self: Any, body: bytes) -> Any:
+        raise AttributeError("another moto")
+
+    monkeypatch.setattr(s3_bulk.Keys, "_new_buffer", broken)
+    _put([("plain-bucket", "a", b"1"), ("plain-bucket", "b", b"2")])
+    assert [s3.get_object(Bucket="plain-bucket", Key=k)["Body"].read() for k in "ab"] == [
+        b"1",
+        b"2",
+    ]

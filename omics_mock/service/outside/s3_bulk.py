@@ -4,8 +4,12 @@ moto makes every object through ``FakeKey.__init__``, which reads the real clock
 twice, reads an environment variable, and makes a dozen helper objects; a large
 simulation writes hundreds of thousands of objects. Here one key is made by moto's
 own constructor (the model) and every other key is a copy of it: the values that
-cannot change are shared, and those that can (its ACL, metadata, body buffer, lock,
-restore transitions) are made anew for each key, by moto's own functions.
+cannot change are shared, and those that can (its metadata, body buffer, lock, restore
+transitions) are made anew for each key. The keys of one hand-over share one "private"
+ACL, as moto makes it: moto never changes an ACL, it replaces a key's ACL with a new one.
+A body buffer is the model's ``SpooledTemporaryFile`` with a buffer of its own holding
+the body, as writing the body to a new one would leave it (bodies larger than it keeps
+in memory are written to a new one).
 
 That holds only for the moto code it was written against and for plain buckets: if
 the code of ``FakeKey.__init__`` or ``S3Backend.put_object`` names anything else, a
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import io
 import tempfile
 import threading
 from typing import Any
@@ -110,6 +115,9 @@ _FRESH = frozenset(
     {"_transitions", "name", "acl", "_metadata", "_value_buffer", "contentsize", "lock"}
 )
 """A key's attributes made for each key; it shares the others with the model."""
+_BUFFER_NAMES = frozenset({"_file", "_max_size", "_rolled", "_TemporaryFileArgs"})
+"""What a new ``SpooledTemporaryFile`` holds (Python 3.10 to 3.13): its settings, which
+nothing changes in place, and its in-memory file."""
 _SHARED_TYPES = (str, int, float, bool, type(None), _dt.datetime)
 """Types of values a key may share with the model: nothing changes them in place."""
 
@@ -124,13 +132,16 @@ class Keys:
         self._state = dict(vars(model))
         """The model's attributes, in its order (those in ``_FRESH`` are replaced)."""
         self._cls: Any = models.FakeKey
-        self._acl = models.get_canned_acl
+        self._acl = models.get_canned_acl("private")
         self._metadata = model._metadata
         self._transitions = model._transitions
         self._buffer_size = model._max_buffer_size
+        self._buffer = dict(vars(model._value_buffer))
+        """The model's buffer's attributes (the settings of a buffer, and its own file)."""
 
     def put(self, key: str, body: bytes) -> None:
         """Put ``body`` at ``key`` (replacing what is there, as an unversioned bucket does)."""
+        buffer = self._new_buffer(body)
         cls = self._cls
         made = object.__new__(cls)
         cls.instances_tracked.append(made)
@@ -138,12 +149,10 @@ class Keys:
         state.update(self._state)
         state["_transitions"] = list(self._transitions)
         state["name"] = key
-        state["acl"] = self._acl("private")
+        state["acl"] = self._acl
         metadata = state["_metadata"] = object.__new__(type(self._metadata))
         metadata.store = dict(self._metadata.store)
-        buffer = tempfile.SpooledTemporaryFile(self._buffer_size)  # noqa: SIM115 - moto keeps it open
         state["_value_buffer"] = buffer
-        buffer.write(body)
         state["contentsize"] = len(body)
         state["lock"] = threading.Lock()
         keys = self._bucket.keys
@@ -151,6 +160,20 @@ class Keys:
             dict.__setitem__(keys, key, [made])
         else:
             keys.setlist(key, [made])
+
+    def _new_buffer(self, body: bytes) -> Any:
+        """A ``SpooledTemporaryFile`` holding ``body``, at its end, as moto leaves it."""
+        if len(body) > self._buffer_size:  # it goes to a file: the real thing
+            buffer = tempfile.SpooledTemporaryFile(self._buffer_size)  # noqa: SIM115 - moto keeps it open
+            buffer.write(body)
+            return buffer
+        kind: Any = tempfile.SpooledTemporaryFile
+        buffer = kind.__new__(kind)
+        state = buffer.__dict__
+        state.update(self._buffer)
+        data = state["_file"] = io.BytesIO(body)
+        data.seek(0, io.SEEK_END)
+        return buffer
 
     def close(self) -> None:
         """Let go of the model (moto disposes of a key it drops)."""
@@ -197,6 +220,8 @@ def keys_for(backend: Any, bucket_name: str) -> Keys | None:
         not set(state) >= _FRESH
         or not isinstance(model._transitions, list)
         or set(vars(model._metadata)) != {"store"}
+        or set(vars(model._value_buffer)) != _BUFFER_NAMES
+        or type(model._value_buffer._file) is not io.BytesIO
         or not all(type(value) in _SHARED_TYPES for value in shared)
     ):
         model.dispose()  # pragma: no cover - another moto

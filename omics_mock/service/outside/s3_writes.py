@@ -47,11 +47,16 @@ class Objects:
                     maker = makers[bucket] = keys_for(backend, bucket)
                 except Exception:  # a missing bucket: moto's put_object says why, below
                     maker = makers[bucket] = None
-            try:
-                if maker is not None:
+            if maker is not None:
+                try:
                     maker.put(key, body)
-                else:
-                    backend.put_object(bucket, key, body)
+                    continue
+                except Exception:  # not what the bulk maker expects: moto's own way, below
+                    logger.debug("omics-mock: bulk write to %s failed", bucket, exc_info=True)
+                    maker.close()
+                    makers[bucket] = None
+            try:
+                backend.put_object(bucket, key, body)
             except Exception as error:  # a bucket deleted meanwhile, a lock, a policy
                 logger.warning("omics-mock: could not write s3://%s/%s: %s", bucket, key, error)
 

@@ -16,6 +16,9 @@ TimedEnvelope = tuple[_dt.datetime, float, int, dict[str, Any]]
 (the control API's ``events`` view sorts its events the same way). A run's events at one
 moment are in the order of their rank, then of their rendering (``rank * _RANKED + seq``)."""
 
+_MOMENTS_KEPT = 1 << 16
+"""At most this many moments' epoch milliseconds are kept at once."""
+
 _RANKED = 1 << 32
 """More than the items a run renders: a rank's positions come after the rank before's."""
 
@@ -28,6 +31,8 @@ class MotoWriter:
         self.account, self.region = account, region
         self._objects = s3_writes.Objects(account, region)
         self._streams = logs.Streams(account, region)
+        self._epoch_ms: dict[_dt.datetime, int] = {}
+        """Epoch milliseconds of the moments written so far (a run's streams share many)."""
 
     def put(self, run: Run, due: Batches, envelopes: list[TimedEnvelope] | None) -> None:
         """Put the run's due items into moto: objects, then log events (one append per
@@ -39,7 +44,8 @@ class MotoWriter:
         if due.streams:
             streams = [(sorted(lines), name) for name, lines in due.streams.items()]
             streams.sort(key=_first_line)
-            self._streams.put({(LOG_GROUP, name): _timed(lines) for lines, name in streams})
+            timed = self._timed
+            self._streams.put({(LOG_GROUP, name): timed(lines) for lines, name in streams})
         if envelopes is not None and due.events:
             sequence, seed = run.sequence, run.uuid + "/"
             account, region = self.account, self.region
@@ -47,21 +53,24 @@ class MotoWriter:
                 envelope = bus.envelope(event, at, account, region, seed + key)
                 envelopes.append((at, sequence, rank * _RANKED + seq, envelope))
 
+    def _timed(self, lines: list[LineEntry]) -> logs.Batch:
+        """(epoch milliseconds, message) of each event, in order."""
+        known = self._epoch_ms
+        if len(known) > _MOMENTS_KEPT:
+            known.clear()
+        batch: logs.Batch = []
+        for at, _, _, message in lines:
+            ms = known.get(at)
+            if ms is None:
+                ms = known[at] = int(at.timestamp() * 1000)
+            batch.append((ms, message))
+        return batch
+
     def close(self) -> None:
         self._objects.close()
+        self._epoch_ms.clear()
 
 
 def _first_line(stream: tuple[list[LineEntry], str]) -> LineEntry:
     """A sorted stream's first event (when, rank and order), which orders the streams."""
     return stream[0][0]
-
-
-def _timed(lines: list[LineEntry]) -> logs.Batch:
-    """(epoch milliseconds, message) of each event, in order."""
-    batch: logs.Batch = []
-    last_at, last_ms = None, 0
-    for at, _, _, message in lines:
-        if at != last_at:  # equal moments have equal epoch milliseconds (``epoch_ms``)
-            last_at, last_ms = at, int(at.timestamp() * 1000)
-        batch.append((last_ms, message))
-    return batch
