@@ -17,7 +17,9 @@ entries), to compare with the default; ``--moto`` runs the batch under moto's
 the timed part ends with one request to moto's CloudWatch Logs, before which the
 runs' artefacts are handed over.
 ``--compare`` runs the batch with artefacts on and off in child processes and
-prints both and their ratios (CPU time is the steadier figure on a shared machine).
+prints both and their ratios (CPU time is the steadier figure on a shared machine);
+``--repeat N`` alternates N such pairs and adds the ratio of the medians, of the
+fastest runs, and of each pair (for a machine whose speed drifts).
 """
 
 from __future__ import annotations
@@ -340,18 +342,25 @@ def _measure(
     return result
 
 
-def compare_artifacts(runs: int, step: float, moto: bool) -> dict[str, Any]:
-    """The batch with artefacts on and with them off, each in its own process."""
+def compare_artifacts(runs: int, step: float, moto: bool, repeat: int = 1) -> dict[str, Any]:
+    """The batch with artefacts off and on, each in its own process, ``repeat`` times
+    alternately (off, on, off, on...): on a machine whose speed drifts, the medians and
+    the ratios of neighbouring pairs say more than one pair."""
+    import statistics
     import subprocess
 
-    found: dict[str, Any] = {}
-    for setting in ("off", "on"):
-        command = [sys.executable, "-m", "bench.scale", "--runs", str(runs), "--step", str(step)]
-        command += ["--list-rounds", "0", "--artifacts", setting] + (["--moto"] if moto else [])
-        done = subprocess.run(command, capture_output=True, text=True, check=True)
-        found[setting] = json.loads(done.stdout.strip().splitlines()[-1])["batch"]
-    on, off = found["on"], found["off"]
-    return {
+    pairs: list[dict[str, Any]] = []
+    for _ in range(repeat):
+        found: dict[str, Any] = {}
+        for setting in ("off", "on"):
+            command = [sys.executable, "-m", "bench.scale", "--runs", str(runs)]
+            command += ["--step", str(step), "--list-rounds", "0", "--artifacts", setting]
+            command += ["--moto"] if moto else []
+            done = subprocess.run(command, capture_output=True, text=True, check=True)
+            found[setting] = json.loads(done.stdout.strip().splitlines()[-1])["batch"]
+        pairs.append(found)
+    on, off = pairs[0]["on"], pairs[0]["off"]
+    result: dict[str, Any] = {
         "runs": runs,
         "moto": moto,
         "off": off,
@@ -359,6 +368,16 @@ def compare_artifacts(runs: int, step: float, moto: bool) -> dict[str, Any]:
         "cpu_ratio": on["cpu_seconds"] / off["cpu_seconds"],
         "real_ratio": on["real_seconds"] / off["real_seconds"],
     }
+    if repeat > 1:
+        cpu = {kind: [pair[kind]["cpu_seconds"] for pair in pairs] for kind in ("off", "on")}
+        result["repeat"] = {
+            "off_cpu_seconds": cpu["off"],
+            "on_cpu_seconds": cpu["on"],
+            "pair_cpu_ratios": [b / a for a, b in zip(cpu["off"], cpu["on"], strict=True)],
+            "median_cpu_ratio": statistics.median(cpu["on"]) / statistics.median(cpu["off"]),
+            "min_cpu_ratio": min(cpu["on"]) / min(cpu["off"]),
+        }
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -386,9 +405,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--compare", action="store_true", help="artefacts on and off, in child processes"
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="with --compare: this many off/on pairs, alternated; adds medians (default 1)",
+    )
     args = parser.parse_args(argv)
     if args.compare:
-        result = compare_artifacts(args.runs, args.step, args.moto)
+        result = compare_artifacts(args.runs, args.step, args.moto, args.repeat)
     else:
         result = measure(
             args.runs,
