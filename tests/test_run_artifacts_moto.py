@@ -226,3 +226,58 @@ def test_moto_holds_exactly_what_the_control_api_shows_however_often_it_is_read(
     assert held == expected
     assert keys == shown
     assert len(names) > 12
+
+
+def test_reads_at_the_very_moments_items_are_due_write_each_item_once() -> None:
+    """moto read at every whole second of runs whose steps fall on whole seconds: what is
+    due at the moment of a read is written then, and never again."""
+    with moto.mock_aws(), mock_omics() as control:
+        control.clock.scale = 0  # virtual time moves only when advanced: reads land on steps
+        session = moto_session()
+        s3, logs = session.client("s3"), session.client("logs")
+        s3.create_bucket(Bucket=BUCKET)
+        url = queue_behind_rule(session, {"source": ["aws.omics"]})
+        omics = session.client("omics")
+        two = "\n".join(f"  call t{i}" for i in range(2))
+        source = f"version 1.0\nworkflow w {{\n  input {{\n    String sample\n  }}\n{two}\n}}\n"
+        workflow = omics.create_workflow(name="w", definitionZip=zip_bytes({"main.wdl": source}))
+        control.runs.set_durations(pending=1, starting=1, running=4, stopping=1)
+        runs = [start(omics, workflow["id"]) for _ in range(3)]
+        control.runs.fail(runs[1]["id"], reason="OutOfMemory", immediately=False)
+        received: list[dict[str, Any]] = []
+        for second in range(12):
+            control.clock.advance(seconds=1)
+            s3.list_buckets()
+            if second == 3:  # cancelled at the moment just written: written again at it
+                omics.cancel_run(id=runs[2]["id"])
+                s3.list_buckets()
+            received += drain(session, url)
+        omics.delete_run(id=runs[0]["id"])
+        received += drain(session, url)
+        expected = {
+            name: [e["message"] for e in control.artifacts.log_events(name)]
+            for name in control.artifacts.log_streams()
+        }
+        held = {
+            name: [
+                e["message"]
+                for e in logs.get_log_events(
+                    logGroupName=GROUP, logStreamName=name, startFromHead=True
+                )["events"]
+            ]
+            for name in expected
+        }
+        objects = {
+            f"s3://{BUCKET}/{o['Key']}" for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]
+        }
+        shown = control.artifacts.objects()
+        listed = control.artifacts.events()
+    assert held == expected and sum(map(len, held.values())) > 20
+    assert objects == set(shown)
+    assert [(e["detail-type"], e["time"], e["detail"]) for e in received] == [
+        (e["detail-type"], e["time"], e["detail"]) for e in listed
+    ]
+    statuses = [(e["detail"].get("runId"), e["detail"]["status"]) for e in received]
+    assert (runs[0]["id"], "COMPLETED") in statuses and (runs[1]["id"], "FAILED") in statuses
+    assert (runs[2]["id"], "CANCELLED") in statuses
+    assert statuses[-1] == (runs[0]["id"], "DELETED")
