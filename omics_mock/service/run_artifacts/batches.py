@@ -79,7 +79,8 @@ class Batches:
             raise TypeError(f"not an item for moto: {payload!r}")
 
     def log(self, at: _dt.datetime, rank: int, key: str, stream: str, text: str) -> None:
-        if not self._due(at, key):
+        since = self.since
+        if ((since is not None and at <= since) or at >= self._until) and not self._due(at, key):
             return
         self._seq += 1
         found = self.streams.get(stream)
