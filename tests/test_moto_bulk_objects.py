@@ -140,3 +140,18 @@ def test_when_the_bulk_maker_fails_moto_puts_the_object(
         b"1",
         b"2",
     ]
+
+
+def test_bulk_objects_copy_range_and_change_their_acl_one_at_a_time(s3: Any) -> None:
+    """Objects of one hand-over share their "private" ACL: changing one's ACL (moto
+    replaces it) leaves the others as they were."""
+    _put([("plain-bucket", "a", b"hello world"), ("plain-bucket", "b", b"x")])
+    source = {"Bucket": "plain-bucket", "Key": "a"}
+    s3.copy_object(Bucket="plain-bucket", Key="c", CopySource=source)
+    assert s3.get_object(Bucket="plain-bucket", Key="c")["Body"].read() == b"hello world"
+    ranged = s3.get_object(Bucket="plain-bucket", Key="a", Range="bytes=0-4")["Body"].read()
+    assert ranged == b"hello"
+    s3.put_object_acl(Bucket="plain-bucket", Key="a", ACL="public-read")
+    grants = {k: s3.get_object_acl(Bucket="plain-bucket", Key=k)["Grants"] for k in "ab"}
+    assert len(grants["a"]) == 2 and len(grants["b"]) == 1
+    assert grants["b"][0]["Permission"] == "FULL_CONTROL"
