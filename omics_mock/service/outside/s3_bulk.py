@@ -132,7 +132,9 @@ class Keys:
         self._state = dict(vars(model))
         """The model's attributes, in its order (those in ``_FRESH`` are replaced)."""
         self._cls: Any = models.FakeKey
-        self._acl = models.get_canned_acl("private")
+        self._acl = model.acl
+        """The model's "private" ACL, which every key shares (moto replaces ACLs, never
+        changes one)."""
         self._metadata = model._metadata
         self._transitions = model._transitions
         self._buffer_size = model._max_buffer_size
