@@ -47,6 +47,27 @@ def drain(session: Any, url: str) -> list[dict[str, Any]]:
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
 
 
+def shown_streams(control: Any) -> dict[str, list[str]]:
+    """Each stream's messages, as the control API shows them."""
+    return {
+        name: [e["message"] for e in control.artifacts.log_events(name)]
+        for name in control.artifacts.log_streams()
+    }
+
+
+def held_streams(logs: Any, names: list[str]) -> dict[str, list[str]]:
+    """Each named stream's messages, as moto's CloudWatch Logs answers them."""
+    return {
+        name: [
+            e["message"]
+            for e in logs.get_log_events(
+                logGroupName=GROUP, logStreamName=name, startFromHead=True
+            )["events"]
+        ]
+        for name in names
+    }
+
+
 def start(omics: Any, workflow: str, **more: Any) -> dict[str, Any]:
     request = {"workflowId": workflow, "roleArn": ROLE, "outputUri": OUT}
     request["parameters"] = {"sample": "s1"}
@@ -203,21 +224,10 @@ def test_moto_holds_exactly_what_the_control_api_shows_however_often_it_is_read(
         late = start(omics, workflow["id"], cacheId=cache["id"])
         control.clock.advance(hours=2)
         omics.delete_run(id=late["id"])
-        expected = {
-            name: [e["message"] for e in control.artifacts.log_events(name)]
-            for name in control.artifacts.log_streams()
-        }
+        expected = shown_streams(control)
         pages = logs.get_paginator("describe_log_streams").paginate(logGroupName=GROUP)
         names = sorted(s["logStreamName"] for page in pages for s in page["logStreams"])
-        held = {
-            name: [
-                e["message"]
-                for e in logs.get_log_events(
-                    logGroupName=GROUP, logStreamName=name, startFromHead=True
-                )["events"]
-            ]
-            for name in names
-        }
+        held = held_streams(logs, names)
         keys = {
             f"s3://{BUCKET}/{o['Key']}": s3.get_object(Bucket=BUCKET, Key=o["Key"])["Body"].read()
             for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]
@@ -254,19 +264,8 @@ def test_reads_at_the_very_moments_items_are_due_write_each_item_once() -> None:
             received += drain(session, url)
         omics.delete_run(id=runs[0]["id"])
         received += drain(session, url)
-        expected = {
-            name: [e["message"] for e in control.artifacts.log_events(name)]
-            for name in control.artifacts.log_streams()
-        }
-        held = {
-            name: [
-                e["message"]
-                for e in logs.get_log_events(
-                    logGroupName=GROUP, logStreamName=name, startFromHead=True
-                )["events"]
-            ]
-            for name in expected
-        }
+        expected = shown_streams(control)
+        held = held_streams(logs, list(expected))
         objects = {
             f"s3://{BUCKET}/{o['Key']}" for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]
         }
