@@ -160,7 +160,7 @@ def test_bulk_log_events_are_what_moto_makes() -> None:
         batch = [(1_700_000_000_000 + n, f"line {n}") for n in range(4)]
         group.create_log_stream("by-moto")
         group.streams["by-moto"].put_log_events([{"timestamp": t, "message": s} for t, s in batch])
-        logs.put_streams(ACCOUNT, "us-east-1", {("/g", "bulk"): batch})
+        logs.Streams(ACCOUNT, "us-east-1").put({("/g", "bulk"): batch})
         by_moto, bulk = group.streams["by-moto"], group.streams["bulk"]
         assert type(bulk) is type(by_moto) and list(vars(bulk)) == list(vars(by_moto))
         described = {k: v for k, v in bulk.to_describe_dict().items() if k != "creationTime"}

@@ -118,11 +118,6 @@ class Streams:
             bulk.append(log_stream, batch, now[0], now[1])
 
 
-def put_streams(account: str, region: str, by_stream: Mapping[tuple[str, str], Batch]) -> None:
-    """Append each stream's events (``Streams.put``, once)."""
-    Streams(account, region).put(by_stream)
-
-
 _EPOCH = _dt.datetime(1970, 1, 1)
 
 

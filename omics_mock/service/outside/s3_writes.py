@@ -65,12 +65,3 @@ class Objects:
             if maker is not None:
                 maker.close()
         self._makers.clear()
-
-
-def put(account: str, region: str, objects: Iterable[tuple[str, str, bytes]]) -> None:
-    """Put ``(bucket, key, body)`` objects (``Objects.put``, once)."""
-    writer = Objects(account, region)
-    try:
-        writer.put(objects)
-    finally:
-        writer.close()

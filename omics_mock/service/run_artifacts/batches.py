@@ -84,10 +84,7 @@ class Batches:
         if ((since is not None and at <= since) or at >= self._until) and not self._due(at, key):
             return
         self._seq += 1
-        found = self.streams.get(stream)
-        if found is None:
-            found = self.streams[stream] = []
-        found.append((at, rank, self._seq, text))
+        self._lines_of(stream).append((at, rank, self._seq, text))
 
     def lines(
         self, at: _dt.datetime, rank: int, stream: str, keyed: Iterable[tuple[str, str]]
@@ -97,11 +94,15 @@ class Batches:
             for key, text in keyed:
                 self.log(at, rank, key, stream, text)
             return
-        found = self.streams.get(stream)
-        if found is None:
-            found = self.streams[stream] = []
+        found = self._lines_of(stream)
         seq = self._seq
         for _, text in keyed:
             seq += 1
             found.append((at, rank, seq, text))
         self._seq = seq
+
+    def _lines_of(self, stream: str) -> list[LineEntry]:
+        found = self.streams.get(stream)
+        if found is None:
+            found = self.streams[stream] = []
+        return found

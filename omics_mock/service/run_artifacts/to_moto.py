@@ -10,6 +10,7 @@ from ..outside import logs, s3_writes
 from ..runs.model import LOG_GROUP, Run
 from . import bus
 from .batches import Batches, LineEntry
+from .items import epoch_ms
 
 TimedEnvelope = tuple[_dt.datetime, float, int, dict[str, Any]]
 """(at, run sequence, position, envelope): sorted, what EventBridge delivers in order
@@ -62,7 +63,7 @@ class MotoWriter:
         for at, _, _, message in lines:
             ms = known.get(at)
             if ms is None:
-                ms = known[at] = int(at.timestamp() * 1000)
+                ms = known[at] = epoch_ms(at)
             batch.append((ms, message))
         return batch
 
