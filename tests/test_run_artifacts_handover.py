@@ -189,7 +189,7 @@ def test_a_large_hand_over_leaves_the_collector_as_it_was(
     runs = [start(session, workflow) for _ in range(3)]
     m.clock.advance(hours=1)
     seen: list[bool] = []
-    monkeypatch.setattr(ops.MotoWriter, "put", _spy(ops.MotoWriter.put, seen))
+    monkeypatch.setattr(ops.MotoWriter, "put_ready", _spy(ops.MotoWriter.put_ready, seen))
     was = gc.isenabled()
     (gc.enable if enabled else gc.disable)()
     try:

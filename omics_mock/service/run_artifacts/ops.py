@@ -42,9 +42,10 @@ from .export import EXPORT_FAILED, EXPORT_FAILED_MESSAGE, has_engine_stream, spl
 from .items import BusEvent, Item, order
 from .journal import Journal, JournalEntry
 from .jsontext import compact
+from .plans import Plans
 from .script import ArtifactSteering, Script
 from .to_moto import MotoWriter, TimedEnvelope
-from .trail import next_window_start, render, render_into
+from .trail import next_window_start, render
 
 GC_PAUSE_RUNS = 1000
 """A hand-over of at least this many runs pauses the cyclic GC and moves what it made to
@@ -238,10 +239,11 @@ class RunArtifacts(Family):
         rules = eventbridge.rules(account, region)
         envelopes: list[TimedEnvelope] = []
         writer = MotoWriter(account, region)
+        plans = Plans()
         with gc_paused(len(noted) >= GC_PAUSE_RUNS, kept=True):
             try:
                 for trail in noted.values():
-                    self.write(trail, now, rules, envelopes, writer)
+                    self.write(trail, now, rules, envelopes, writer, plans)
             finally:
                 writer.close()
             if rules:
@@ -258,9 +260,11 @@ class RunArtifacts(Family):
         rules: list[Any],
         envelopes: list[TimedEnvelope],
         writer: MotoWriter,
+        plans: Plans,
     ) -> None:
         """Write the run's items due by ``until`` that moto does not have yet (its events
-        to ``envelopes``, when a rule could take them); come back when the next is due."""
+        to ``envelopes``, when a rule could take them; rendered through ``plans``); come
+        back when the next is due."""
         if trail.due is not None:
             trail.due.cancel()
             trail.due = None
@@ -268,10 +272,13 @@ class RunArtifacts(Family):
         if written is not None and until < written:
             until = written
         due = Batches(written, trail.frontier, until)
-        render_into(self.context(trail, rules), due, until)
+        whole = plans.render(self.context(trail, rules), due, until)
         trail.written_at = until
         trail.frontier = tuple(due.frontier)
-        writer.put(trail.run, due, envelopes if rules else None)
+        if whole is not None:
+            writer.put_ready(whole)
+        else:
+            writer.put(trail.run, due, envelopes if rules else None)
         later = due.later
         upcoming = next_window_start(trail.run, until)
         if upcoming is not None and (later is None or upcoming < later):

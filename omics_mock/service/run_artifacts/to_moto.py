@@ -10,7 +10,7 @@ from ..outside import logs, s3_writes
 from ..runs.model import LOG_GROUP, Run
 from . import bus
 from .batches import Batches, LineEntry
-from .items import epoch_ms
+from .items import S3Object, epoch_ms
 
 TimedEnvelope = tuple[_dt.datetime, float, int, dict[str, Any]]
 """(at, run sequence, position, envelope): sorted, what EventBridge delivers in order
@@ -39,14 +39,7 @@ class MotoWriter:
         """Put the run's due items into moto: objects, then log events (one append per
         stream, streams in the order of their first event); bus events go to
         ``envelopes`` (none when ``None``: no rule could take them)."""
-        if due.objects:
-            objects = sorted(due.objects)
-            self._objects.put([entry[3] for entry in objects])
-        if due.streams:
-            streams = [(sorted(lines), name) for name, lines in due.streams.items()]
-            streams.sort(key=_first_line)
-            timed = self._timed
-            self._streams.put({(LOG_GROUP, name): timed(lines) for lines, name in streams})
+        self.put_ready(ready(due, self._epoch_ms))
         if envelopes is not None and due.events:
             sequence, seed = run.sequence, run.uuid + "/"
             account, region = self.account, self.region
@@ -54,22 +47,44 @@ class MotoWriter:
                 envelope = bus.envelope(event, at, account, region, seed + key)
                 envelopes.append((at, sequence, rank * _RANKED + seq, envelope))
 
-    def _timed(self, lines: list[LineEntry]) -> logs.Batch:
-        """(epoch milliseconds, message) of each event, in order."""
-        known = self._epoch_ms
-        if len(known) > _MOMENTS_KEPT:
-            known.clear()
+    def put_ready(self, items: Ready) -> None:
+        """Put a run's objects and log events, in the order moto gets them (``ready``)."""
+        objects, streams = items
+        if objects:
+            self._objects.put(objects)
+        if streams:
+            self._streams.put(streams)
+
+    def close(self) -> None:
+        self._objects.close()
+        self._epoch_ms.clear()
+
+
+Ready = tuple[list[S3Object], dict[tuple[str, str], logs.Batch]]
+"""A run's objects, and its log events by stream, in the order moto gets them."""
+
+
+def ready(due: Batches, known: dict[_dt.datetime, int]) -> Ready:
+    """The run's due objects and log events in the order they are put into moto: objects
+    by time, rank and rendering; streams by their first event; each stream's events by
+    time, rank and rendering, in epoch milliseconds (``known``: those of moments seen)."""
+    objects = [entry[3] for entry in sorted(due.objects)] if due.objects else []
+    if not due.streams:
+        return objects, {}
+    if len(known) > _MOMENTS_KEPT:
+        known.clear()
+    streams = [(sorted(lines), name) for name, lines in due.streams.items()]
+    streams.sort(key=_first_line)
+    by_stream: dict[tuple[str, str], logs.Batch] = {}
+    for lines, name in streams:
         batch: logs.Batch = []
         for at, _, _, message in lines:
             ms = known.get(at)
             if ms is None:
                 ms = known[at] = epoch_ms(at)
             batch.append((ms, message))
-        return batch
-
-    def close(self) -> None:
-        self._objects.close()
-        self._epoch_ms.clear()
+        by_stream[LOG_GROUP, name] = batch
+    return objects, by_stream
 
 
 def _first_line(stream: tuple[list[LineEntry], str]) -> LineEntry:

@@ -1,0 +1,248 @@
+"""What runs of one shape share, and what each has of its own (its variables).
+
+A run's shape holds every field of the run and of its request that rendering could
+read, by value, except its variables: the IDs and uuids the service made for it and
+its tasks, its request token, and its name and parameter values when they are plain
+(letters, digits, ``._-``; at least four characters), of which the shape keeps only
+the length; and its times, of which it keeps the offsets from the run's start. A
+probe is a copy of a run whose variables are stand-ins (``QBQJJJJ``) and whose times
+are moved far away: rendering it shows where each variable lands (``plans``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import operator
+import re
+from typing import Any
+
+from ..runs.model import TERMINAL, Run
+from ..runs.tasks import Task
+from ..runs.timeline import tasks_at
+from .context import RunContext
+
+SHIFT = _dt.timedelta(days=4001, seconds=4000, milliseconds=7)
+"""How far a probe's times are moved (whole milliseconds, so texts keep their form)."""
+
+MILLISECOND = _dt.timedelta(milliseconds=1)
+
+_PLAIN = re.compile(r"[A-Za-z0-9._-]{4,}")
+"""A request value that can be a variable: written as it is wherever it is written."""
+
+_CODES = "BCDFGHKLMNPRSTVWXZ"
+
+# Every field of ``Run``, by what a shape keeps of it. A field missing here turns
+# plans off (``_fields_known``), so a new field is never silently left out.
+_BY_VALUE = (
+    "account_id",
+    "region",
+    "templates",
+    "outcome",
+    "priority",
+    "run_group_id",
+    "retention_mode",
+    "storage_type",
+    "storage_capacity",
+    "cache_behavior",
+    "source_run_id",
+    "status",
+    "end_status",
+    "status_message",
+    "failure_reason",
+    "removed",
+    "run_id_output_uri",
+    "engine_log_stream",
+)
+_BY_IDENTITY = ("workflow", "version", "configuration")
+_TIMES = (
+    "start_time",
+    "stop_time",
+    "running_since",
+    "starting_since",
+    "stopping_since",
+    "ended_work_at",
+)
+_SPECIAL = ("id", "arn", "uuid", "creation_time", "request", "timing", "tasks")
+"""Variables, or kept in their own way (``shape_key``)."""
+_UNPLANNED_UNLESS_EMPTY = ("cache_id", "cache_hits", "cache_entries")
+_UNREAD = ("batch_id", "tags", "held", "next_event", "sequence", "rendered")
+"""Not read by rendering without bus events (``sequence`` orders events only)."""
+
+_values_of = operator.attrgetter(*_BY_VALUE)
+_identities_of = operator.attrgetter(*_BY_IDENTITY)
+times_of = operator.attrgetter(*_TIMES)
+
+_TASK_FIELDS = (
+    "id",
+    "uuid",
+    "template",
+    "index",
+    "window_start",
+    "window_end",
+    "cache_hit",
+    "cache_s3_uri",
+)
+"""Every field of ``Task``: a shape keeps them all but the IDs (variables)."""
+
+
+def _fields_known() -> bool:
+    named = {f.name for f in dataclasses.fields(Run)}
+    listed = _BY_VALUE + _BY_IDENTITY + _TIMES + _SPECIAL + _UNPLANNED_UNLESS_EMPTY + _UNREAD
+    task_fields = tuple(f.name for f in dataclasses.fields(Task))
+    return named == set(listed) and len(listed) == len(named) and task_fields == _TASK_FIELDS
+
+
+FIELDS_KNOWN = _fields_known()
+
+
+def shape_of(ctx: RunContext, until: _dt.datetime) -> tuple[Any, tuple[int, int], list[str]] | None:
+    """The run's shape, its phases (where in their millisecond it was created and started)
+    and its variables; ``None`` when the run is not planned."""
+    run = ctx.run
+    stop = run.stop_time
+    if (
+        ctx.events
+        or ctx.removed_at is not None
+        or ctx.cache_stream is not None
+        or run.status not in TERMINAL
+        or stop is None
+        or until < stop
+        or run.cache_id is not None
+        or run.cache_hits
+        or run.cache_entries
+        or not run.arn.endswith("/" + run.id)
+    ):
+        return None
+    if run.running_since is not None:
+        tasks_at(run, until, ctx.ids)  # as rendering would: the tasks are variables too
+    created = run.creation_time
+    started = run.starting_since or created
+    waited = started - created
+    variables = [run.id, run.uuid]
+    tasks = []
+    for task in run.tasks:
+        variables += (task.id, task.uuid)
+        tasks.append(
+            (
+                task.template,
+                task.index,
+                task.window_start - started,
+                task.window_end - started,
+                task.cache_hit,
+                task.cache_s3_uri,
+            )
+        )
+    request = _request_shape(run.request, variables)
+    if request is None:
+        return None
+    timing = run.timing
+    key = (
+        waited if waited < MILLISECOND else None,  # as far apart as the shape's moments
+        id(ctx.declared),
+        id(ctx.script),
+        ctx.logs,
+        _values_of(run),
+        tuple(id(value) for value in _identities_of(run)),
+        tuple(None if at is None else at - started for at in times_of(run)),
+        (timing.pending, timing.starting, timing.running, timing.stopping, timing.task),
+        tuple(tasks),
+        request,
+    )
+    return key, (created.microsecond % 1000, started.microsecond % 1000), variables
+
+
+def _request_shape(request: dict[str, Any], variables: list[str]) -> Any:
+    """The request with its name and plain parameter values as variables (added to
+    ``variables``): ``None`` when a value cannot be kept by value."""
+    shape: list[tuple[str, Any]] = []
+    for name, value in request.items():
+        if _is_variable(name, value):
+            variables.append(value)
+            shape.append((name, ("variable", len(value))))
+        elif name == "parameters" and type(value) is dict:
+            parameters = []
+            for key, item in value.items():
+                if _is_variable("", item):
+                    variables.append(item)
+                    parameters.append((key, ("variable", len(item))))
+                else:
+                    parameters.append((key, _frozen(item)))
+            shape.append((name, tuple(parameters)))
+        else:
+            shape.append((name, _frozen(value)))
+    return tuple(shape)
+
+
+def _is_variable(name: str, value: Any) -> bool:
+    """Whether a request value (``name``: its key at the top, else "") is a variable: the
+    run's name, its request token or a parameter's, plain and at least four characters long."""
+    return name in _VARIABLE_KEYS and type(value) is str and _PLAIN.fullmatch(value) is not None
+
+
+_VARIABLE_KEYS = frozenset({"name", "requestId", ""})
+
+
+def _frozen(value: Any) -> Any:
+    """``value`` as a key: containers as tuples, scalars with their type (``1``,
+    ``1.0`` and ``True`` are equal keys but written differently)."""
+    if type(value) is dict:
+        return (dict, tuple((key, _frozen(item)) for key, item in value.items()))
+    if type(value) in (list, tuple):
+        return (list, tuple(_frozen(item) for item in value))
+    return (type(value), value)
+
+
+def stand_in(index: int, length: int) -> str:
+    """The probe's value of variable ``index``: ``Q<code>Q`` then ``J``s, ``length`` long
+    (no stand-in holds another, and none is anything rendering writes by itself)."""
+    code = ""
+    while True:
+        index, digit = divmod(index, len(_CODES))
+        code = _CODES[digit] + code
+        if not index:
+            break
+    text = "Q" + code + "Q"
+    return text + "J" * (length - len(text)) if len(text) <= length else ""
+
+
+def probe(run: Run, names: list[str]) -> Run:
+    """A copy of ``run`` with the variables' stand-ins, its times moved by ``SHIFT``."""
+    value = iter(names)
+    run_id, uuid = next(value), next(value)
+    tasks = [
+        dataclasses.replace(
+            task,
+            id=next(value),
+            uuid=next(value),
+            window_start=task.window_start + SHIFT,
+            window_end=task.window_end + SHIFT,
+        )
+        for task in run.tasks
+    ]
+    request: dict[str, Any] = {}
+    for name, item in run.request.items():  # in the order ``_request_shape`` takes them
+        if _is_variable(name, item):
+            request[name] = next(value)
+        elif name == "parameters" and type(item) is dict:
+            request[name] = {
+                key: next(value) if _is_variable("", inner) else inner
+                for key, inner in item.items()
+            }
+        else:
+            request[name] = item
+    moved: dict[str, Any] = {name: _moved(getattr(run, name)) for name in _TIMES}
+    return dataclasses.replace(
+        run,
+        id=run_id,
+        arn=run.arn[: -len(run.id)] + run_id,
+        uuid=uuid,
+        creation_time=run.creation_time + SHIFT,
+        request=request,
+        tasks=tasks,
+        **moved,
+    )
+
+
+def _moved(at: _dt.datetime | None) -> _dt.datetime | None:
+    return None if at is None else at + SHIFT
