@@ -102,42 +102,37 @@ class Plan:
 
 
 class Moments:
-    """The texts and epoch milliseconds of the moments seen (runs of a batch share many);
-    at most ``KEPT`` of each are kept at once."""
+    """The texts of moments (``iso_ms``), made from their second's, which is kept (the
+    moments of a batch's runs fall in few seconds; at most ``KEPT`` seconds at once)."""
 
     KEPT = 1 << 16
 
     def __init__(self) -> None:
-        self._texts: dict[_dt.datetime, str] = {}
-        self._stamps: dict[_dt.datetime, int] = {}
+        self._seconds: dict[_dt.datetime, str] = {}
 
     def texts(self, moments: list[_dt.datetime], indices: list[int]) -> list[str]:
         """``iso_ms`` of the moments at these indices."""
-        known = self._texts
-        if len(known) > self.KEPT:
-            known.clear()
+        seconds = self._seconds
+        if len(seconds) > self.KEPT:
+            seconds.clear()
         found = []
         for index in indices:
             at = moments[index]
-            text = known.get(at)
-            if text is None:
-                text = known[at] = iso_ms(at)
-            found.append(text)
+            milliseconds = at.microsecond // 1000
+            second = at.replace(microsecond=0)
+            head = seconds.get(second)
+            if head is None:
+                head = seconds[second] = iso_ms(second)[: -len("000Z")]
+            found.append(head + _MILLISECONDS[milliseconds])
         return found
 
-    def stamps(self, moments: list[_dt.datetime], indices: list[int]) -> list[int]:
+    @staticmethod
+    def stamps(moments: list[_dt.datetime], indices: list[int]) -> list[int]:
         """``epoch_ms`` of the moments at these indices."""
-        known = self._stamps
-        if len(known) > self.KEPT:
-            known.clear()
-        found = []
-        for index in indices:
-            at = moments[index]
-            stamp = known.get(at)
-            if stamp is None:
-                stamp = known[at] = epoch_ms(at)
-            found.append(stamp)
-        return found
+        return [epoch_ms(moments[index]) for index in indices]
+
+
+_MILLISECONDS = tuple(f"{n:03d}Z" for n in range(1000))
 
 
 def compile_plan(probe: Run, names: list[str], calls: list[Call], ids: int) -> Plan | None:
