@@ -63,7 +63,23 @@ _WHEN = operator.itemgetter(0, 1)
 
 
 def epoch_ms(at: _dt.datetime) -> int:
-    return int(at.timestamp() * 1000)
+    """Milliseconds since the epoch, exactly (a float timestamp can be a millisecond off)."""
+    return (at - _EPOCH) // _MILLISECOND
+
+
+def epoch_us(at: _dt.datetime) -> int:
+    """Microseconds since the epoch."""
+    return (at - _EPOCH) // _MICROSECOND
+
+
+def at_epoch_us(microseconds: int) -> _dt.datetime:
+    """The moment ``microseconds`` after the epoch (UTC)."""
+    return _EPOCH + _dt.timedelta(microseconds=microseconds)
+
+
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_UTC)
+_MILLISECOND = _dt.timedelta(milliseconds=1)
+_MICROSECOND = _dt.timedelta(microseconds=1)
 
 
 def iso_ms(at: _dt.datetime) -> str:

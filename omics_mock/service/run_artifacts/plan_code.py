@@ -10,7 +10,7 @@ from typing import Any
 
 from ..runs.model import LOG_GROUP, Run
 from .context import Sink
-from .items import Payload, S3Object, epoch_ms, iso_ms
+from .items import Payload, S3Object, at_epoch_us, epoch_us, iso_ms
 from .shapes import MILLISECOND, times_of
 from .to_moto import Ready
 
@@ -67,15 +67,15 @@ class Plan:
         self,
         filler: Filler,
         readier: Readier,
-        offsets: list[tuple[bool, _dt.timedelta]],
+        offsets: list[tuple[bool, int]],
         shown: list[int],
         stamped: list[int],
         phased: bool,
     ) -> None:
         self._filler, self._readier = filler, readier
         self._offsets = offsets
-        """The moments of the shape in time order: from the run's start (``True``) or
-        its creation."""
+        """The moments of the shape in time order, in microseconds from the run's start
+        (``True``) or its creation."""
         self._shown = shown
         """The moments whose text is written, in the order of their holes."""
         self._stamped = stamped
@@ -85,54 +85,50 @@ class Plan:
         text then depends on where in its millisecond the run was created and started,
         so the plan holds only for runs with the same phases."""
 
-    def moments(self, run: Run) -> list[_dt.datetime]:
-        created, started = run.creation_time, run.starting_since or run.creation_time
+    def moments(self, run: Run) -> list[int]:
+        """The run's moments, in epoch microseconds, in time order."""
+        created = epoch_us(run.creation_time)
+        started = created if run.starting_since is None else epoch_us(run.starting_since)
         return [(started if late else created) + offset for late, offset in self._offsets]
 
-    def fill(
-        self, variables: list[str], moments: list[_dt.datetime], out: Sink, known: Moments
-    ) -> None:
+    def fill(self, variables: list[str], moments: list[int], out: Sink, known: Moments) -> None:
         """Make on ``out`` the calls rendering the run with these variables makes."""
-        self._filler(variables + known.texts(moments, self._shown), moments, out)
+        values = variables + known.texts(moments, self._shown)
+        self._filler(values, [at_epoch_us(moment) for moment in moments], out)
 
-    def ready(self, variables: list[str], moments: list[_dt.datetime], known: Moments) -> Ready:
+    def ready(self, variables: list[str], moments: list[int], known: Moments) -> Ready:
         """Every item of the run, as ``to_moto.ready`` gives them from a full rendering."""
         values = variables + known.texts(moments, self._shown)
-        return self._readier(values, known.stamps(moments, self._stamped))
+        return self._readier(values, [moments[index] // 1000 for index in self._stamped])
 
 
 class Moments:
-    """The texts of moments (``iso_ms``), made from their second's, which is kept (the
-    moments of a batch's runs fall in few seconds; at most ``KEPT`` seconds at once)."""
+    """The texts of moments (``iso_ms``) given in epoch microseconds, made from their
+    second's, which is kept (the moments of a batch's runs fall in few seconds; at most
+    ``KEPT`` seconds at once)."""
 
     KEPT = 1 << 16
 
     def __init__(self) -> None:
-        self._seconds: dict[_dt.datetime, str] = {}
+        self._seconds: dict[int, str] = {}
 
-    def texts(self, moments: list[_dt.datetime], indices: list[int]) -> list[str]:
+    def texts(self, moments: list[int], indices: list[int]) -> list[str]:
         """``iso_ms`` of the moments at these indices."""
         seconds = self._seconds
         if len(seconds) > self.KEPT:
             seconds.clear()
         found = []
         for index in indices:
-            at = moments[index]
-            milliseconds = at.microsecond // 1000
-            second = at.replace(microsecond=0)
+            second, microseconds = divmod(moments[index], 1_000_000)
             head = seconds.get(second)
             if head is None:
-                head = seconds[second] = iso_ms(second)[: -len("000Z")]
-            found.append(head + _MILLISECONDS[milliseconds])
+                head = seconds[second] = iso_ms(at_epoch_us(second * 1_000_000))[:-4]
+            found.append(head + _MILLISECONDS[microseconds // 1000])
         return found
-
-    @staticmethod
-    def stamps(moments: list[_dt.datetime], indices: list[int]) -> list[int]:
-        """``epoch_ms`` of the moments at these indices."""
-        return [epoch_ms(moments[index]) for index in indices]
 
 
 _MILLISECONDS = tuple(f"{n:03d}Z" for n in range(1000))
+_MICROSECOND = _dt.timedelta(microseconds=1)
 
 
 def compile_plan(probe: Run, names: list[str], calls: list[Call], ids: int) -> Plan | None:
@@ -214,7 +210,10 @@ def compile_plan(probe: Run, names: list[str], calls: list[Call], ids: int) -> P
         + "".join(f"    {line}\n" for line in fill or ["pass"])
         + f"def ready(v, e):\n    return [{made_objects}], {{{', '.join(by_stream)}}}\n"
     )
-    offsets = [(at >= started, at - (started if at >= started else created)) for at in ordered]
+    offsets = [
+        (at >= started, (at - (started if at >= started else created)) // _MICROSECOND)
+        for at in ordered
+    ]
     phased = any(b - a < MILLISECOND for a, b in zip(ordered, ordered[1:], strict=False))
     return Plan(space["fill"], space["ready"], offsets, source.shown, list(stamped), phased)
 

@@ -38,6 +38,7 @@ from typing import Any
 
 from .batches import Batches
 from .context import RunContext
+from .items import at_epoch_us, epoch_us
 from .plan_code import Call, Moments, Plan, Recorder, compile_plan
 from .shapes import FIELDS_KNOWN, SHIFT, probe, shape_of, stand_in
 from .to_moto import Ready, ready
@@ -77,7 +78,7 @@ class Plans:
         if isinstance(plan, Plan):
             self.filled += 1
             moments = plan.moments(ctx.run)
-            if out.since is None and moments[-1] < until:
+            if out.since is None and moments[-1] < epoch_us(until):
                 return plan.ready(variables, moments, self._moments)
             plan.fill(variables, moments, out, self._moments)
             return None
@@ -122,6 +123,6 @@ def learn(
     plan.fill(variables, moments, check, Moments())
     if check.calls != calls:
         return None
-    whole = Batches(None, (), moments[-1] + _dt.timedelta(seconds=1))
+    whole = Batches(None, (), at_epoch_us(moments[-1] + 1_000_000))
     check.replay(whole)
     return plan if plan.ready(variables, moments, Moments()) == ready(whole, {}) else None
