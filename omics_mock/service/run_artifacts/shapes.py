@@ -37,7 +37,6 @@ _CODES = "BCDFGHKLMNPRSTVWXZ"
 _BY_VALUE = (
     "account_id",
     "region",
-    "templates",
     "outcome",
     "priority",
     "run_group_id",
@@ -54,7 +53,9 @@ _BY_VALUE = (
     "run_id_output_uri",
     "engine_log_stream",
 )
-_BY_IDENTITY = ("workflow", "version", "configuration")
+_BY_IDENTITY = ("workflow", "version", "configuration", "templates")
+"""Kept by identity: alive while the hand-over lasts, and a definition's templates are one
+tuple for all its runs (cheaper to key on than to hash)."""
 _TIMES = (
     "start_time",
     "stop_time",
@@ -125,7 +126,7 @@ def shape_of(ctx: RunContext, until: _dt.datetime) -> tuple[Any, tuple[int, int]
         variables += (task.id, task.uuid)
         tasks.append(
             (
-                task.template,
+                id(task.template),
                 task.index,
                 task.window_start - started,
                 task.window_end - started,
@@ -134,8 +135,6 @@ def shape_of(ctx: RunContext, until: _dt.datetime) -> tuple[Any, tuple[int, int]
             )
         )
     request = _request_shape(run.request, variables)
-    if request is None:
-        return None
     timing = run.timing
     key = (
         waited if waited < MILLISECOND else None,  # as far apart as the shape's moments
@@ -153,8 +152,8 @@ def shape_of(ctx: RunContext, until: _dt.datetime) -> tuple[Any, tuple[int, int]
 
 
 def _request_shape(request: dict[str, Any], variables: list[str]) -> Any:
-    """The request with its name and plain parameter values as variables (added to
-    ``variables``): ``None`` when a value cannot be kept by value."""
+    """The request with its name, token and plain parameter values as variables (added
+    to ``variables``)."""
     shape: list[tuple[str, Any]] = []
     for name, value in request.items():
         if _is_variable(name, value):
