@@ -201,6 +201,26 @@ def test_request_values_that_are_not_plain_are_kept_by_value(
     assert sum(planned) > 0
 
 
+def test_a_cohort_with_its_own_s3_inputs_is_planned(
+    world: tuple[Any, Any, Any], planned: list[int]
+) -> None:
+    """Each run reads its own S3 URIs: they are listed among its inputs and hashed into
+    its manifest's ``resourceDigests``; runs whose two inputs are one URI list it once."""
+    mock, session, omics = world
+    workflow_id = workflow(omics, "WDL")
+    for n in range(RUNS):
+        uri = f"s3://omics-in/cohort/NA{12878 + n}"
+        start(omics, workflow_id, n, parameters={"sample": uri + ".bam", "label": uri + ".bai"})
+    for n in range(RUNS):  # the same lengths: only which value equals which tells them apart
+        uri = f"s3://omics-in/cohort/HG{12878 + n}.bam"
+        start(omics, workflow_id, 50 + n, parameters={"sample": uri, "label": uri})
+    mock.clock.advance(minutes=10)
+    assert_moto_holds_what_runs_render(mock, session)
+    assert sum(planned) == 2 * (RUNS - 2)
+    manifest = next(name for name in held_by_moto(session)[1] if name.startswith("manifest/"))
+    assert "resourceDigests" in held_by_moto(session)[1][manifest][0][1]
+
+
 THREE_TASKS = """version 1.0
 workflow three {
   input {

@@ -144,7 +144,9 @@ def compile_plan(probe: Run, names: list[str], calls: list[Call], ids: int) -> P
     if any(created < at < started for at in ordered):
         return None  # something between creation and start: not a shape kept from the start
     index_of = {at: n for n, at in enumerate(ordered)}
-    holes = {name: n for n, name in enumerate(names)}
+    holes: dict[str, int] = {}
+    for n, name in enumerate(names):
+        holes.setdefault(name, n)  # equal variables share a stand-in: the first is taken
     for at in reversed(ordered):  # moments in one millisecond share its text: the first is taken
         holes[iso_ms(at)] = -1 - index_of[at]
     pattern = re.compile("|".join(re.escape(h) for h in sorted(holes, key=len, reverse=True)))

@@ -40,7 +40,7 @@ from .batches import Batches
 from .context import RunContext
 from .items import at_epoch_us, epoch_us
 from .plan_code import Call, Moments, Plan, Recorder, compile_plan
-from .shapes import FIELDS_KNOWN, SHIFT, probe, shape_of, stand_in
+from .shapes import FIELDS_KNOWN, SHIFT, Kind, probe, shape_of, stand_ins
 from .to_moto import Ready, ready
 from .trail import render_into
 
@@ -48,6 +48,9 @@ logger = logging.getLogger(__name__)
 
 LEARN_AT = 2
 """A shape's plan is learnt from its second run in a hand-over (one-off shapes never pay)."""
+HOPELESS_AFTER = 10_000
+"""After this many shapes in a hand-over without a single plan, its runs are rendered
+without working out their shapes."""
 
 
 class Plans:
@@ -55,7 +58,9 @@ class Plans:
     when there is one (``render_into``'s stand-in)."""
 
     def __init__(self) -> None:
-        self._seen: dict[Any, int] = {}
+        self._seen: dict[int, int] = {}
+        """How many runs of each shape were rendered, by the shape's hash (a large
+        hand-over of runs of a shape each would otherwise keep every shape)."""
         self._plans: dict[Any, Plan | str | None] = {}
         """By shape: its plan, none, or ``PHASED`` (by shape and phases: ``shape_of``)."""
         self._moments = Moments()
@@ -65,11 +70,12 @@ class Plans:
     def render(self, ctx: RunContext, out: Batches, until: _dt.datetime) -> Ready | None:
         """Render the run into ``out``, or, when its whole rendering is due (nothing
         written yet and nothing due at ``until`` or later), give its items for moto."""
-        found = shape_of(ctx, until) if FIELDS_KNOWN else None
+        hopeless = len(self._seen) > HOPELESS_AFTER and not self.filled
+        found = shape_of(ctx, until) if FIELDS_KNOWN and not hopeless else None
         if found is None:
             render_into(ctx, out, until)
             return None
-        shape, phases, variables = found
+        shape, phases, variables, kinds = found
         key: Any = shape
         plan = self._plans.get(key)
         if plan is PHASED:
@@ -82,7 +88,7 @@ class Plans:
                 return plan.ready(variables, moments, self._moments)
             plan.fill(variables, moments, out, self._moments)
             return None
-        seen = self._seen[key] = self._seen.get(key, 0) + 1
+        seen = self._seen[hash(key)] = self._seen.get(hash(key), 0) + 1
         if seen != LEARN_AT:
             render_into(ctx, out, until)
             return None
@@ -90,7 +96,7 @@ class Plans:
         render_into(ctx, rendered, until)
         rendered.replay(out)
         try:
-            plan = learn(ctx, until, variables, rendered.calls)
+            plan = learn(ctx, until, variables, kinds, rendered.calls)
         except Exception:  # a plan only saves time: the shape's runs are rendered instead
             plan = None
             logger.warning("no plan for the shape of run %s", ctx.run.id, exc_info=True)
@@ -106,10 +112,14 @@ PHASED = "phased"
 
 
 def learn(
-    ctx: RunContext, until: _dt.datetime, variables: list[str], calls: list[Call]
+    ctx: RunContext,
+    until: _dt.datetime,
+    variables: list[str],
+    kinds: list[Kind],
+    calls: list[Call],
 ) -> Plan | None:
     """The plan of the run's shape, if a probe shows one that gives ``calls`` exactly."""
-    names = [stand_in(index, len(value)) for index, value in enumerate(variables)]
+    names = stand_ins(kinds)
     if not all(names):
         return None
     copy = probe(ctx.run, names)

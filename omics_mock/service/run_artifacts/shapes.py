@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import hashlib
 import operator
 import re
 from typing import Any
@@ -97,9 +98,12 @@ def _fields_known() -> bool:
 FIELDS_KNOWN = _fields_known()
 
 
-def shape_of(ctx: RunContext, until: _dt.datetime) -> tuple[Any, tuple[int, int], list[str]] | None:
-    """The run's shape, its phases (where in their millisecond it was created and started)
-    and its variables; ``None`` when the run is not planned."""
+def shape_of(
+    ctx: RunContext, until: _dt.datetime
+) -> tuple[Any, tuple[int, int], list[str], list[Kind]] | None:
+    """The run's shape, its phases (where in their millisecond it was created and started),
+    its variables and their kinds (the same for every run of the shape); ``None`` when
+    the run is not planned."""
     run = ctx.run
     stop = run.stop_time
     if (
@@ -134,7 +138,8 @@ def shape_of(ctx: RunContext, until: _dt.datetime) -> tuple[Any, tuple[int, int]
                 task.cache_s3_uri,
             )
         )
-    request = _request_shape(run.request, variables)
+    kinds: list[Kind] = [(ID, index, len(value)) for index, value in enumerate(variables)]
+    request = _request_shape(run.request, variables, kinds)
     timing = run.timing
     key = (
         waited if waited < MILLISECOND else None,  # as far apart as the shape's moments
@@ -148,38 +153,84 @@ def shape_of(ctx: RunContext, until: _dt.datetime) -> tuple[Any, tuple[int, int]
         tuple(tasks),
         request,
     )
-    return key, (created.microsecond % 1000, started.microsecond % 1000), variables
+    return key, (created.microsecond % 1000, started.microsecond % 1000), variables, kinds
 
 
-def _request_shape(request: dict[str, Any], variables: list[str]) -> Any:
-    """The request with its name, token and plain parameter values as variables (added
-    to ``variables``)."""
+def _request_shape(request: dict[str, Any], variables: list[str], kinds: list[Kind]) -> Any:
+    """The request with its variables (its name, token and parameter values that are
+    written as they are) added to ``variables``, each with its kind (``kinds``); the
+    shape keeps their kind, length, and which earlier one each equals."""
     shape: list[tuple[str, Any]] = []
+    first_of: dict[str, int] = {}
+    base = len(variables)
+
+    def variable(value: str, kind: str) -> tuple[str, str, int, int]:
+        first = first_of.setdefault(value, len(variables))
+        variables.append(value)
+        kinds.append((kind, first, len(value)))
+        return ("variable", kind, len(value), first - base)
+
     for name, value in request.items():
-        if _is_variable(name, value):
-            variables.append(value)
-            shape.append((name, ("variable", len(value))))
+        kind = _variable_kind(name, value)
+        if kind is not None:
+            shape.append((name, variable(value, kind)))
         elif name == "parameters" and type(value) is dict:
             parameters = []
             for key, item in value.items():
-                if _is_variable("", item):
-                    variables.append(item)
-                    parameters.append((key, ("variable", len(item))))
-                else:
-                    parameters.append((key, _frozen(item)))
+                kind = _variable_kind("", item)
+                parameters.append((key, variable(item, kind) if kind else _frozen(item)))
             shape.append((name, tuple(parameters)))
         else:
             shape.append((name, _frozen(value)))
+    for index in range(base, len(variables)):
+        if kinds[index][0] == S3 and kinds[index][1] == index:
+            variables.append(_digest(variables[index]))
+            kinds.append((DIGEST, index, 32))
     return tuple(shape)
 
 
-def _is_variable(name: str, value: Any) -> bool:
-    """Whether a request value (``name``: its key at the top, else "") is a variable: the
-    run's name, its request token or a parameter's, plain and at least four characters long."""
-    return name in _VARIABLE_KEYS and type(value) is str and _PLAIN.fullmatch(value) is not None
+def _variable_kind(name: str, value: Any) -> str | None:
+    """Whether a request value (``name``: its key at the top, else "") is a variable, and
+    of which kind: the run's name, its request token or a parameter's value, plain and at
+    least four characters long; or a parameter's ``s3://`` URI of such characters."""
+    if name not in _VARIABLE_KEYS or type(value) is not str:
+        return None
+    if _PLAIN.fullmatch(value):
+        return PLAIN
+    if not name and _S3_URI.fullmatch(value):
+        return S3
+    return None
 
 
 _VARIABLE_KEYS = frozenset({"name", "requestId", ""})
+_S3_URI = re.compile(r"s3://[A-Za-z0-9._/-]{4,}")
+"""A parameter's S3 URI a variable can be: rendering writes it as it is, lists it among
+the run's inputs, and writes the MD5 of it (a ``DIGEST`` variable of its own)."""
+
+Kind = tuple[str, int, int]
+"""A variable's kind, the variable it equals (itself, or the first equal one; for a
+``DIGEST``, the URI it is of), and its length."""
+ID, PLAIN, S3, DIGEST = "id", "plain", "s3", "digest"
+
+
+def _digest(text: str) -> str:
+    return hashlib.md5(text.encode()).hexdigest()
+
+
+def stand_ins(kinds: list[Kind]) -> list[str]:
+    """The probe's values of the variables (``""`` for one too short to stand in for)."""
+    names: list[str] = []
+    for index, (kind, first, length) in enumerate(kinds):
+        if kind == DIGEST:
+            names.append(_digest(names[first]))
+        elif first != index:
+            names.append(names[first])
+        elif kind == S3:
+            rest = stand_in(index, length - len("s3://"))
+            names.append("s3://" + rest if rest else "")
+        else:
+            names.append(stand_in(index, length))
+    return names
 
 
 def _frozen(value: Any) -> Any:
@@ -221,11 +272,11 @@ def probe(run: Run, names: list[str]) -> Run:
     ]
     request: dict[str, Any] = {}
     for name, item in run.request.items():  # in the order ``_request_shape`` takes them
-        if _is_variable(name, item):
+        if _variable_kind(name, item):
             request[name] = next(value)
         elif name == "parameters" and type(item) is dict:
             request[name] = {
-                key: next(value) if _is_variable("", inner) else inner
+                key: next(value) if _variable_kind("", inner) else inner
                 for key, inner in item.items()
             }
         else:
