@@ -261,6 +261,27 @@ def test_moments_closer_than_a_millisecond_make_plans_by_phase(
     assert sum(planned) == 4 * (RUNS - 2)
 
 
+def test_runs_that_share_no_shape_stop_being_shaped(
+    world: tuple[Any, Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mock, session, omics = world
+    monkeypatch.setattr(plans, "HOPELESS_AFTER", 2)
+    shaped: list[str] = []
+    shape_of = plans.shape_of
+
+    def counting(ctx: Any, until: Any) -> Any:
+        shaped.append(ctx.run.id)
+        return shape_of(ctx, until)
+
+    monkeypatch.setattr(plans, "shape_of", counting)
+    workflow_id = workflow(omics, "WDL")
+    for n in range(6):  # short sample names: part of each shape
+        start(omics, workflow_id, n, parameters={"sample": f"s{n}"})
+    mock.clock.advance(minutes=10)
+    assert_moto_holds_what_runs_render(mock, session)
+    assert len(shaped) == 3  # the third shape without a plan is the last one worked out
+
+
 def test_every_field_of_a_run_is_placed() -> None:
     """A field added to runs or tasks must be given its place in a shape, or plans stop."""
     assert shapes.FIELDS_KNOWN
