@@ -3,10 +3,12 @@
 A run's shape holds every field of the run and of its request that rendering could
 read, by value, except its variables: the IDs and uuids the service made for it and
 its tasks, its request token, and its name and parameter values when they are plain
-(letters, digits, ``._-``; at least four characters), of which the shape keeps only
-the length; and its times, of which it keeps the offsets from the run's start. A
-probe is a copy of a run whose variables are stand-ins (``QBQJJJJ``) and whose times
-are moved far away: rendering it shows where each variable lands (``plans``).
+(letters, digits, ``._-``; at least four characters) or a parameter's ``s3://`` URI of
+such characters, of which the shape keeps the kind, the length and which earlier one
+each equals (an S3 URI's MD5 is a variable of its own); and its times, of which it
+keeps the offsets from the run's start. A probe is a copy of a run whose variables are
+stand-ins (``QBQJJJJ``, ``s3://QCQJJJJ``) and whose times are moved far away:
+rendering it shows where each variable lands (``plans``).
 """
 
 from __future__ import annotations
