@@ -282,6 +282,34 @@ def test_runs_that_share_no_shape_stop_being_shaped(
     assert len(shaped) == 3  # the third shape without a plan is the last one worked out
 
 
+def test_plans_are_learnt_only_as_fast_as_they_are_used(
+    world: tuple[Any, Any, Any], planned: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shapes of two runs each: the first ``LEARNT_FREELY`` are learnt, later ones only
+    once enough runs were filled in to pay for them."""
+    mock, session, omics = world
+    monkeypatch.setattr(plans, "LEARNT_FREELY", 1)
+    monkeypatch.setattr(plans, "FILLED_PER_LEARNING", 2)
+    learnt: list[str] = []
+    learn = plans.learn
+
+    def counting(ctx: Any, *args: Any) -> Any:
+        learnt.append(ctx.run.id)
+        return learn(ctx, *args)
+
+    monkeypatch.setattr(plans, "learn", counting)
+    workflow_id = workflow(omics, "WDL")
+    for n in range(5):  # a shape of five runs: learnt from the second, three filled in
+        start(omics, workflow_id, n, parameters={"sample": "s-1"})
+    for shape in range(4):  # shapes of two runs: nothing to fill in after learning
+        for n in range(2):
+            start(omics, workflow_id, 10 * shape + n, parameters={"sample": f"s{shape}"})
+    mock.clock.advance(minutes=10)
+    assert_moto_holds_what_runs_render(mock, session)
+    assert sum(planned) == 3
+    assert len(learnt) == 2  # one freely, one paid for by the three runs filled in
+
+
 def test_every_field_of_a_run_is_placed() -> None:
     """A field added to runs or tasks must be given its place in a shape, or plans stop."""
     assert shapes.FIELDS_KNOWN

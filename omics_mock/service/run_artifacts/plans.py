@@ -48,6 +48,12 @@ logger = logging.getLogger(__name__)
 
 LEARN_AT = 2
 """A shape's plan is learnt from its second run in a hand-over (one-off shapes never pay)."""
+LEARNT_FREELY = 8
+FILLED_PER_LEARNING = 64
+"""Learning a plan costs about as much as rendering 40 runs (a probe, a check, compiling):
+past the first ``LEARNT_FREELY`` plans of a hand-over, each more must be paid for by
+``FILLED_PER_LEARNING`` runs filled in (runs of many shapes of two or three runs each
+would otherwise cost more with plans than without)."""
 HOPELESS_AFTER = 10_000
 """After this many shapes in a hand-over without a single plan, its runs are rendered
 without working out their shapes."""
@@ -64,6 +70,7 @@ class Plans:
         self._plans: dict[Any, Plan | str | None] = {}
         """By shape: its plan, none, or ``PHASED`` (by shape and phases: ``shape_of``)."""
         self._moments = Moments()
+        self._learnt = 0
         self.filled = 0
         """Runs written from a plan (for tests and the benchmark)."""
 
@@ -89,9 +96,11 @@ class Plans:
             plan.fill(variables, moments, out, self._moments)
             return None
         seen = self._seen[hash(key)] = self._seen.get(hash(key), 0) + 1
-        if seen != LEARN_AT:
+        affordable = self._learnt < LEARNT_FREELY + self.filled // FILLED_PER_LEARNING
+        if seen != LEARN_AT or not affordable:
             render_into(ctx, out, until)
             return None
+        self._learnt += 1
         rendered = Recorder()
         render_into(ctx, rendered, until)
         rendered.replay(out)
