@@ -40,7 +40,7 @@ from .batches import Batches
 from .context import RunContext
 from .items import at_epoch_us, epoch_us
 from .plan_code import Call, Moments, Plan, Recorder, compile_plan
-from .shapes import FIELDS_KNOWN, SHIFT, Kind, probe, shape_of, stand_ins
+from .shapes import FIELDS_KNOWN, ID, SHIFT, Kind, probe, shape_of, stand_ins
 from .to_moto import Ready, ready
 from .trail import render_into
 
@@ -57,6 +57,8 @@ would otherwise cost more with plans than without)."""
 HOPELESS_AFTER = 10_000
 """After this many shapes in a hand-over without a single plan, its runs are rendered
 without working out their shapes."""
+PHASED = "phased"
+"""A shape whose plan depends on its runs' phases too (``Plan.phased``)."""
 
 
 class Plans:
@@ -72,7 +74,7 @@ class Plans:
         self._moments = Moments()
         self._learnt = 0
         self.filled = 0
-        """Runs written from a plan (for tests and the benchmark)."""
+        """Runs written from a plan (what pays for learning more plans)."""
 
     def render(self, ctx: RunContext, out: Batches, until: _dt.datetime) -> Ready | None:
         """Render the run into ``out``, or, when its whole rendering is due (nothing
@@ -116,10 +118,6 @@ class Plans:
         return None
 
 
-PHASED = "phased"
-"""A shape whose plan depends on its runs' phases too (``Plan.phased``)."""
-
-
 def learn(
     ctx: RunContext,
     until: _dt.datetime,
@@ -134,7 +132,8 @@ def learn(
     copy = probe(ctx.run, names)
     rendered = Recorder()
     render_into(dataclasses.replace(ctx, run=copy), rendered, until + SHIFT)
-    plan = compile_plan(copy, names, rendered.calls, 2 + 2 * len(copy.tasks))
+    ids = sum(kind == ID for kind, _, _ in kinds)
+    plan = compile_plan(copy, names, rendered.calls, ids)
     if plan is None:
         return None
     moments = plan.moments(ctx.run)
